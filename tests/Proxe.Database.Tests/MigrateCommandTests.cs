@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Dapper;
+using Proxe.Cli.Migrations;
+using Proxe.Testing;
+
+namespace Proxe.Database.Tests;
+
+public class MigrateCommandTests
+{
+    [Fact]
+    public async Task Proxe_migrate_applies_the_schema_and_exits_zero()
+    {
+        await using var database = await PostgresDatabaseFixture.CreateAsync(migrate: false);
+        var root = new RootCommand { MigrateCommand.Create() };
+
+        var exitCode = await root.Parse(["migrate", "--connection-string", database.ConnectionString]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        await using var db = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal(["001_rename_sessions_to_all_leads.sql"], await db.QueryAsync<string>("SELECT name FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Proxe_migrate_exits_non_zero_when_the_database_is_unreachable()
+    {
+        var root = new RootCommand { MigrateCommand.Create() };
+
+        var exitCode = await root.Parse(["migrate", "-c", "Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=3"]).InvokeAsync();
+
+        Assert.Equal(1, exitCode);
+    }
+}
