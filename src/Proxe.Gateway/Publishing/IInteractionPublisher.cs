@@ -11,4 +11,8 @@ public interface IInteractionPublisher
     Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken);
 }
 
-public sealed class BrokerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class BrokerUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>When the circuit is open: how long until the next attempt reaches the broker.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Publishing;
+using Proxe.ServiceDefaults;
+
+namespace Proxe.Gateway;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddGatewayApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddOpenApi();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddBrands(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
+        builder.Services.AddSingleton<BrandCatalog>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The gateway only publishes. The bus connects in the background, so the app starts (and /health/ready
+    /// says unhealthy) while RabbitMQ is down, and requests get 503 until it is back.
+    /// </summary>
+    public static IHostApplicationBuilder AddInteractionPublishing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PublishingOptions>().BindConfiguration(PublishingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddKeyedSingleton(InteractionPublisher.PipelineKey, (sp, _) =>
+            InteractionPublisher.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IInteractionPublisher, InteractionPublisher>();
+        builder.Services.AddExceptionHandler<BrokerUnavailableHandler>();
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = "rabbitmq-bus";
+                o.MinimalFailureStatus = HealthStatus.Unhealthy;
+                o.Tags.Add(ServiceDefaults.Extensions.ReadyTag);
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var connectionString = context.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
+                    ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq (an amqp:// URI) is not configured.");
+                cfg.Host(new Uri(connectionString), h => h.PublisherConfirmation = true);
+                cfg.ConfigureInteractionRouting();
+            });
+        });
+        return builder;
+    }
+}

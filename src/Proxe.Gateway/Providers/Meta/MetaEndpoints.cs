@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Http;
+using Proxe.Gateway.Providers.Signatures;
+using Proxe.Gateway.Publishing;
+
+namespace Proxe.Gateway.Providers.Meta;
+
+public static class MetaEndpoints
+{
+    public const string Path = "/webhooks/meta";
+
+    public static IEndpointRouteBuilder MapMetaWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, Verify)
+            .WithName("VerifyMetaWebhook")
+            .WithSummary("Messenger / Instagram subscription handshake")
+            .WithDescription("Answers hub.challenge as text/plain when hub.mode is 'subscribe' and hub.verify_token matches a brand's Meta VerifyToken; 403 otherwise.");
+
+        app.MapPost(Path, Receive)
+            .WithName("ReceiveMetaWebhook")
+            .WithSummary("Messenger and Instagram DMs and comments")
+            .WithDescription(
+                "object 'page' (Messenger, routed by entry.id = page id) or 'instagram' (routed by entry.id = Instagram account id), " +
+                "signed with X-Hub-Signature-256 and the brand's Meta app secret. messaging[] DMs (text, attachments, quick replies, " +
+                "story replies and mentions, postbacks, reactions; timestamps in milliseconds) and comments (Instagram 'comments', page 'feed') " +
+                "become social interactions; echoes of the brand's own messages are ignored. Unknown accounts: dropped with a warning, still 200.")
+            .Accepts<MetaWebhook>(WebhookRequest.Json)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                ProviderExamples.ApplyJson(operation, ("dm", "An Instagram DM", ProviderExamples.InstagramDm), ("comment", "An Instagram comment", ProviderExamples.InstagramComment));
+                return Task.CompletedTask;
+            });
+        return app;
+    }
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, BrandCatalog brands) =>
+        MetaPlatform.Handshake(request, brands.Brands.Select(b => brands.TryGet(b, out var s) ? s.Meta.VerifyToken : null));
+
+    internal static async Task<Results<Ok, ProblemHttpResult>> Receive(
+        HttpRequest request,
+        BrandCatalog brands,
+        IInteractionPublisher publisher,
+        IOptions<ProviderOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(MetaEndpoints).FullName!);
+        if (!request.HasJsonContentType())
+            return GatewayProblems.UnsupportedMediaType(WebhookRequest.Json);
+
+        var limit = options.Value.MaxBodyBytes;
+        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+            return GatewayProblems.PayloadTooLarge(limit);
+
+        if (!ProviderJson.TryDeserialize<MetaWebhook>(body, out var webhook, out var error))
+        {
+            logger.LogWarning("Refused a Meta webhook: {Error}", error);
+            return WebhookRequest.Malformed(error!);
+        }
+
+        var batch = MetaInteractions.Map(webhook!, brands, time.GetUtcNow());
+        return await MetaPlatform.AcceptAsync("Meta", batch, body, request.Headers[HubSignature.Header], s => s.Meta.AppSecret, publisher, logger, cancellationToken);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using Proxe.Contracts;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Interactions;
+
+namespace Proxe.Gateway.Providers.Meta;
+
+/// <summary>
+/// Maps Messenger and Instagram webhooks to social interactions, routed by entry.id (page id or Instagram account id).
+/// Echoes of the brand's own messages and comments are not interactions of the customer and are ignored.
+/// </summary>
+public static class MetaInteractions
+{
+    public const int PreviewLength = 200;
+
+    public static WebhookBatch Map(MetaWebhook webhook, BrandCatalog brands, DateTimeOffset receivedAt)
+    {
+        var batch = new WebhookBatch();
+        var platform = webhook.Object switch
+        {
+            "instagram" => Platforms.Instagram,
+            "page" => Platforms.Messenger,
+            _ => null,
+        };
+        if (platform is null)
+        {
+            batch.Errors.Add("object must be 'instagram' or 'page'.");
+            return batch;
+        }
+
+        foreach (var (entry, e) in (webhook.Entry ?? []).Select((entry, e) => (entry, e)))
+        {
+            var routed = platform == Platforms.Instagram
+                ? brands.TryGetByInstagramAccountId(entry.Id, out var brand, out var settings)
+                : brands.TryGetByMetaPageId(entry.Id, out brand, out settings);
+            if (!routed)
+            {
+                batch.UnknownAccounts.Add(entry.Id ?? "(no entry id)");
+                continue;
+            }
+
+            batch.Brands[brand!] = settings!;
+            var account = new Account(brand!, platform, entry.Id!, ProviderJson.FromUnix(entry.Time) ?? receivedAt, receivedAt);
+
+            foreach (var (messaging, m) in (entry.Messaging ?? []).Select((messaging, m) => (messaging, m)))
+            {
+                Add(batch, FromMessaging(messaging, account, out var error), $"entry[{e}].messaging[{m}]", error);
+            }
+
+            foreach (var (change, c) in (entry.Changes ?? []).Select((change, c) => (change, c)))
+            {
+                Add(batch, FromChange(change, account, out var error), $"entry[{e}].changes[{c}]", error);
+            }
+        }
+
+        return batch;
+    }
+
+    private sealed record Account(string Brand, string Platform, string AccountId, DateTimeOffset EntryTime, DateTimeOffset ReceivedAt);
+
+    private static void Add(WebhookBatch batch, ChannelInteractionReceived? interaction, string path, string? error)
+    {
+        if (interaction is not null)
+            batch.Interactions.Add(interaction);
+        else if (error is not null)
+            batch.Errors.Add($"{path}: {error}");
+        else
+            batch.Ignored++;
+    }
+
+    private static ChannelInteractionReceived? FromMessaging(MetaMessaging messaging, Account account, out string? error)
+    {
+        error = null;
+        var senderId = messaging.Sender?.Id;
+        if (messaging.Message?.IsEcho == true || senderId == account.AccountId)
+        {
+            return null;
+        }
+
+        if (senderId is null && (messaging.Message ?? (object?)messaging.Postback ?? messaging.Reaction) is not null)
+        {
+            error = "sender.id is missing.";
+            return null;
+        }
+
+        var occurredAt = ProviderJson.FromUnix(messaging.Timestamp) ?? account.EntryTime;
+        switch (messaging)
+        {
+            // An unsent message repeats the mid of the original, which stays in the journey.
+            case { Message.IsDeleted: true }:
+                return null;
+
+            case { Message: { } message }:
+                if (message.Mid is null)
+                {
+                    error = "message.mid is missing.";
+                    return null;
+                }
+
+                var type = message switch
+                {
+                    { IsUnsupported: true } => "unsupported",
+                    { QuickReply: not null } => "quick_reply",
+                    { Attachments: [{ Type: { } attachmentType }, ..] } => attachmentType,
+                    { ReplyTo.Story: not null } => "story_reply",
+                    _ => "text",
+                };
+                var engagement = message switch
+                {
+                    { Attachments: [{ Type: "story_mention" }, ..] } => "story_mention",
+                    { ReplyTo.Story: not null } => "story_reply",
+                    _ => "dm",
+                };
+                return Interaction(account, message.Mid, senderId!, messaging.Sender?.Username, occurredAt,
+                    new InteractionMessage
+                    {
+                        Sender = Senders.Customer,
+                        Content = message.Text,
+                        Type = type,
+                        Metadata = ProviderJson.Object(
+                            ("attachments", message.Attachments),
+                            ("quick_reply_payload", message.QuickReply?.Payload),
+                            ("reply_to_mid", message.ReplyTo?.Mid),
+                            ("story", message.ReplyTo?.Story),
+                            ("referral", message.Referral ?? messaging.Referral)),
+                    },
+                    engagement, message.ReplyTo?.Story?.Id, message.Text ?? $"[{type}]");
+
+            case { Postback: { } postback }:
+                return Interaction(account, postback.Mid ?? $"postback:{senderId}:{messaging.Timestamp}", senderId!, messaging.Sender?.Username, occurredAt,
+                    new InteractionMessage
+                    {
+                        Sender = Senders.Customer,
+                        Content = postback.Title,
+                        Type = "postback",
+                        Metadata = ProviderJson.Object(("payload", postback.Payload), ("referral", postback.Referral)),
+                    },
+                    "postback", null, postback.Title);
+
+            case { Reaction: { } reaction }:
+                var emoji = reaction.Emoji ?? reaction.Reaction;
+                return Interaction(account, $"reaction:{reaction.Mid}:{senderId}:{reaction.Action}:{messaging.Timestamp}", senderId!, messaging.Sender?.Username, occurredAt,
+                    new InteractionMessage
+                    {
+                        Sender = Senders.Customer,
+                        Content = emoji,
+                        Type = "reaction",
+                        Metadata = ProviderJson.Object(("reacted_message_id", reaction.Mid), ("action", reaction.Action), ("reaction", reaction.Reaction)),
+                    },
+                    "reaction", reaction.Mid, emoji);
+
+            // Read and delivery receipts, referrals without a message, handover events...
+            default:
+                return null;
+        }
+    }
+
+    private static ChannelInteractionReceived? FromChange(MetaChange change, Account account, out string? error)
+    {
+        error = null;
+        var value = change.Value;
+        var isComment = change.Field switch
+        {
+            "comments" or "live_comments" => account.Platform == Platforms.Instagram,
+            "feed" => value is { Item: "comment", Verb: "add" },
+            _ => false,
+        };
+        if (!isComment || value is null || value.From?.Id == account.AccountId)
+        {
+            return null;
+        }
+
+        var commentId = value.Id ?? value.CommentId;
+        var text = value.Text ?? value.Message;
+        var contentId = value.Media?.Id ?? value.PostId;
+        if (commentId is null || value.From?.Id is null)
+        {
+            error = "a comment needs its id and from.id.";
+            return null;
+        }
+
+        var interaction = Interaction(account, commentId, value.From.Id, value.From.Username, ProviderJson.FromUnix(value.CreatedTime) ?? account.EntryTime,
+            new InteractionMessage
+            {
+                Sender = Senders.Customer,
+                Content = text,
+                Type = "comment",
+                Metadata = ProviderJson.Object(
+                    ("comment_id", commentId),
+                    ("parent_id", value.ParentId),
+                    ("media_id", value.Media?.Id),
+                    ("media_product_type", value.Media?.MediaProductType),
+                    ("post_id", value.PostId),
+                    ("field", change.Field)),
+            },
+            "comment", contentId, text);
+        return interaction with { Customer = interaction.Customer with { Name = value.From.Name } };
+    }
+
+    private static ChannelInteractionReceived Interaction(
+        Account account, string externalEventId, string userId, string? username, DateTimeOffset occurredAt,
+        InteractionMessage message, string engagementType, string? contentId, string? preview) => new()
+        {
+            InteractionId = InteractionIds.For(account.Brand, Channels.Social, externalEventId),
+            Channel = Channels.Social,
+            Brand = account.Brand,
+            ExternalEventId = externalEventId,
+            OccurredAt = occurredAt,
+            ReceivedAt = account.ReceivedAt,
+            Customer = new CustomerInfo { Platform = account.Platform, PlatformUserId = userId, Username = username },
+            SessionKey = $"{account.Platform}:{userId}",
+            Message = message,
+            Social = new SocialDetail
+            {
+                Platform = account.Platform,
+                PlatformUserId = userId,
+                PlatformUsername = username,
+                EngagementType = engagementType,
+                ContentId = contentId,
+                EngagementPreview = ProviderJson.Truncate(preview, PreviewLength),
+                ChannelData = ProviderJson.Object(("account_id", account.AccountId)),
+            },
+        };
+}

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Proxe.Gateway.Providers.Signatures;
+
+/// <summary>
+/// Meta's webhook signatures (WhatsApp Cloud API, Messenger, Instagram):
+/// <c>X-Hub-Signature-256: sha256=hex(HMAC-SHA256(app secret, raw body))</c>, and the legacy
+/// <c>X-Hub-Signature: sha1=...</c> that Messenger still sends beside it.
+/// </summary>
+public static class HubSignature
+{
+    public const string Header = "X-Hub-Signature-256";
+    public const string LegacyHeader = "X-Hub-Signature";
+
+    public static bool IsValid(ReadOnlySpan<byte> body, string? header, string? appSecret) =>
+        Verify(body, header, appSecret, "sha256=", HMACSHA256.HashData);
+
+    public static bool IsValidLegacy(ReadOnlySpan<byte> body, string? header, string? appSecret) =>
+        Verify(body, header, appSecret, "sha1=", HMACSHA1.HashData);
+
+    public static string Sign(ReadOnlySpan<byte> body, string appSecret) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), body));
+
+    private delegate byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data);
+
+    private static bool Verify(ReadOnlySpan<byte> body, string? header, string? secret, string prefix, Mac mac)
+    {
+        if (string.IsNullOrEmpty(secret) || header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var expected = mac(Encoding.UTF8.GetBytes(secret), body);
+        return Hex.TryDecode(header.AsSpan(prefix.Length).Trim(), expected.Length, out var received)
+            && CryptographicOperations.FixedTimeEquals(expected, received);
+    }
+}
+
+internal static class Hex
+{
+    public static bool TryDecode(ReadOnlySpan<char> hex, int length, out byte[] bytes)
+    {
+        bytes = new byte[length];
+        return hex.Length == length * 2
+            && Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == length;
+    }
+}

@@ -1,0 +1,162 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Proxe.Contracts;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Http;
+using Proxe.Gateway.Providers.Signatures;
+using Proxe.Gateway.Publishing;
+using Proxe.ServiceDefaults;
+
+namespace Proxe.Gateway.Providers.Twilio;
+
+public static class TwilioVoiceEndpoints
+{
+    public const string IncomingPath = "/webhooks/twilio/voice";
+    public const string StatusPath = "/webhooks/twilio/voice/status";
+
+    public static IEndpointRouteBuilder MapTwilioVoiceWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(IncomingPath, Incoming)
+            .WithName("TwilioIncomingCall")
+            .WithSummary("Twilio Voice: incoming call")
+            .WithDescription(
+                "Twilio's voice webhook (application/x-www-form-urlencoded, X-Twilio-Signature). Routed by the brand's number " +
+                "(To for inbound calls, From for outbound ones). Records the call start and answers the brand's IncomingCallTwiml " +
+                "(text/xml). Unknown number: 404 problem.")
+            .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
+            .Produces<string>(StatusCodes.Status200OK, "text/xml")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                ProviderExamples.ApplyForm(operation, ("incoming", "An inbound call, ringing", ProviderExamples.TwilioIncoming));
+                return Task.CompletedTask;
+            });
+
+        app.MapPost(StatusPath, Callback)
+            .WithName("TwilioCallCallback")
+            .WithSummary("Twilio Voice: status, recording and transcription callbacks")
+            .WithDescription(
+                "Call progress (CallStatus, SequenceNumber, CallDuration), recording (RecordingSid, RecordingStatus, RecordingUrl) and " +
+                "transcription (TranscriptionSid, TranscriptionText) callbacks; answered 204. Recording callbacks carry no numbers: " +
+                "point them at this URL with ?brand=<brand> (the query is part of the signed URL).")
+            .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                ProviderExamples.ApplyForm(operation, ("completed", "The call completed", ProviderExamples.TwilioCompleted));
+                return Task.CompletedTask;
+            });
+        return app;
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Incoming(
+        HttpRequest request, BrandCatalog brands, IInteractionPublisher publisher, IOptions<ProviderOptions> options,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(TwilioVoiceEndpoints).FullName!);
+        var (call, problem) = await ReadAsync(request, brands, options.Value, logger, cancellationToken);
+        if (call is null)
+            return problem!;
+
+        var interaction = TwilioVoiceInteractions.Incoming(call.Form, call.Brand, call.Settings, time.GetUtcNow(), out var error);
+        if (interaction is null)
+            return Refuse(logger, error!);
+
+        await Publish(publisher, interaction, logger, cancellationToken);
+        var twiml = string.IsNullOrWhiteSpace(call.Settings.Twilio.IncomingCallTwiml) ? TwilioVoiceInteractions.DefaultTwiml : call.Settings.Twilio.IncomingCallTwiml;
+        return TypedResults.Text(twiml, "text/xml");
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Callback(
+        HttpRequest request, BrandCatalog brands, IInteractionPublisher publisher, IOptions<ProviderOptions> options,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(TwilioVoiceEndpoints).FullName!);
+        var (call, problem) = await ReadAsync(request, brands, options.Value, logger, cancellationToken);
+        if (call is null)
+            return problem!;
+
+        var interaction = TwilioVoiceInteractions.Callback(call.Form, call.Brand, call.Settings, time.GetUtcNow(), out var error);
+        if (interaction is null)
+            return Refuse(logger, error!);
+
+        await Publish(publisher, interaction, logger, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private sealed record VerifiedCall(Dictionary<string, StringValues> Form, string Brand, BrandSettings Settings);
+
+    /// <summary>Media type, size, form, brand by number, then the signature with that brand's auth token.</summary>
+    private static async Task<(VerifiedCall? Call, ProblemHttpResult? Problem)> ReadAsync(
+        HttpRequest request, BrandCatalog brands, ProviderOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!WebhookRequest.HasUrlEncodedForm(request))
+            return (null, GatewayProblems.UnsupportedMediaType(WebhookRequest.Form));
+
+        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        if (body is null)
+            return (null, GatewayProblems.PayloadTooLarge(options.MaxBodyBytes));
+
+        Dictionary<string, StringValues> form;
+        try
+        {
+            using var reader = new FormReader(new MemoryStream(body));
+            form = await reader.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            logger.LogWarning("Refused a Twilio webhook: unreadable form ({Reason})", ex.Message);
+            return (null, WebhookRequest.Malformed("The body is not a readable application/x-www-form-urlencoded form."));
+        }
+
+        if (!TwilioVoiceInteractions.TryRoute(form, request.Query["brand"], brands, out var brand, out var settings))
+        {
+            var (brandNumber, _) = TwilioVoiceInteractions.Numbers(form);
+            logger.LogWarning("Refused a Twilio webhook for {Number}: no brand owns this number", Masking.Phone(brandNumber));
+            return (null, WebhookRequest.UnknownAccount("No brand is configured for this Twilio number; add it to Proxe:Brands:<brand>:Twilio:PhoneNumbers."));
+        }
+
+        var url = PublicUrl(request, options);
+        if (!TwilioSignature.IsValid(url, form, request.Headers[TwilioSignature.Header], settings.Twilio.AuthToken))
+        {
+            logger.LogWarning("Refused a Twilio webhook for brand {Brand}: {Header} missing or wrong for {Url}", brand, TwilioSignature.Header, url);
+            return (null, WebhookRequest.BadSignature(TwilioSignature.Header));
+        }
+
+        return (new VerifiedCall(form, brand, settings), null);
+    }
+
+    /// <summary>Twilio signs the URL it called; behind a proxy that is the configured public base URL, not ours.</summary>
+    internal static string PublicUrl(HttpRequest request, ProviderOptions options)
+    {
+        var baseUrl = string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            ? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}"
+            : options.PublicBaseUrl.TrimEnd('/');
+        return baseUrl + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+    }
+
+    private static ProblemHttpResult Refuse(ILogger logger, string error)
+    {
+        logger.LogWarning("Refused a Twilio webhook: {Error}", error);
+        return WebhookRequest.Malformed(error);
+    }
+
+    private static async Task Publish(IInteractionPublisher publisher, ChannelInteractionReceived interaction, ILogger logger, CancellationToken cancellationToken)
+    {
+        await publisher.PublishAsync([interaction], cancellationToken);
+        logger.LogInformation("Accepted Twilio event {ExternalEventId} for brand {Brand}", interaction.ExternalEventId, interaction.Brand);
+    }
+}

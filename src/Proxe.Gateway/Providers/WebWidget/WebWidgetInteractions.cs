@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using Proxe.Contracts;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Interactions;
+
+namespace Proxe.Gateway.Providers.WebWidget;
+
+/// <summary>
+/// Maps a web widget post to web interactions: one per chat message, each carrying the session state; a post without
+/// messages (a booking or summary change) is one interaction without a message.
+/// </summary>
+public static class WebWidgetInteractions
+{
+    public const int MaxMessages = 100;
+
+    public static IReadOnlyList<ChannelInteractionReceived> Map(
+        WebWidgetEvent post, byte[] body, string brand, BrandSettings settings, DateTimeOffset signedAt, DateTimeOffset receivedAt, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(post.ExternalSessionId))
+            errors.Add("external_session_id is required.");
+        if (post.Messages is { Count: > MaxMessages })
+            errors.Add($"messages may hold at most {MaxMessages} items.");
+
+        foreach (var (message, i) in (post.Messages ?? []).Select((message, i) => (message, i)))
+        {
+            if (string.IsNullOrWhiteSpace(message.Id))
+                errors.Add($"messages[{i}].id is required.");
+            if (!Senders.IsKnown(message.Sender))
+                errors.Add($"messages[{i}].sender must be customer, agent or system.");
+        }
+
+        if (errors.Count > 0)
+            return [];
+
+        var occurredAt = post.OccurredAt ?? signedAt;
+        var template = new ChannelInteractionReceived
+        {
+            InteractionId = Guid.Empty,
+            Channel = Channels.Web,
+            Brand = brand,
+            ExternalEventId = "",
+            OccurredAt = occurredAt,
+            ReceivedAt = receivedAt,
+            Customer = new CustomerInfo
+            {
+                Name = post.Visitor?.Name,
+                Email = post.Visitor?.Email,
+                Phone = post.Visitor?.Phone,
+                PhoneNormalized = PhoneNormalizer.Normalize(post.Visitor?.Phone, settings.DefaultRegion),
+                Platform = Platforms.WebVisitor,
+                // A visitor without a widget id is still one visitor for the length of the session.
+                PlatformUserId = post.Visitor?.Id ?? post.ExternalSessionId,
+            },
+            SessionKey = post.ExternalSessionId!,
+            Web = new WebDetail
+            {
+                ExternalSessionId = post.ExternalSessionId,
+                ChatSessionId = post.ChatSessionId,
+                WebsiteUrl = post.WebsiteUrl,
+                BookingStatus = post.Booking?.Status,
+                BookingDate = post.Booking?.Date,
+                BookingTime = post.Booking?.Time,
+                GoogleEventId = post.Booking?.GoogleEventId,
+                ConversationSummary = post.ConversationSummary,
+                UserInputsSummary = post.UserInputsSummary,
+                SessionStatus = post.SessionStatus,
+                ChannelData = post.ChannelData,
+            },
+        };
+
+        if (post.Messages is not { Count: > 0 } messages)
+        {
+            // Same body, same id: a retried post is the same event; a changed state is a new one.
+            var eventId = post.EventId ?? "state:" + Convert.ToHexStringLower(SHA256.HashData(body));
+            return [template with { InteractionId = InteractionIds.For(brand, Channels.Web, eventId), ExternalEventId = eventId }];
+        }
+
+        return messages
+            .Select(message => template with
+            {
+                InteractionId = InteractionIds.For(brand, Channels.Web, message.Id!),
+                ExternalEventId = message.Id!,
+                OccurredAt = message.SentAt ?? occurredAt,
+                Message = new InteractionMessage
+                {
+                    Sender = message.Sender!,
+                    Content = message.Content,
+                    Type = string.IsNullOrWhiteSpace(message.Type) ? "text" : message.Type,
+                    Metadata = message.Metadata,
+                },
+            })
+            .ToList();
+    }
+}

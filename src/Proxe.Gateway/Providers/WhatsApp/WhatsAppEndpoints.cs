@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Http;
+using Proxe.Gateway.Providers.Signatures;
+using Proxe.Gateway.Publishing;
+
+namespace Proxe.Gateway.Providers.WhatsApp;
+
+public static class WhatsAppEndpoints
+{
+    public const string Path = "/webhooks/whatsapp";
+
+    public static IEndpointRouteBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, Verify)
+            .WithName("VerifyWhatsAppWebhook")
+            .WithSummary("WhatsApp Cloud API subscription handshake")
+            .WithDescription("Answers hub.challenge as text/plain when hub.mode is 'subscribe' and hub.verify_token matches a brand's WhatsApp VerifyToken; 403 otherwise.");
+
+        app.MapPost(Path, Receive)
+            .WithName("ReceiveWhatsAppWebhook")
+            .WithSummary("WhatsApp Cloud API messages and status receipts")
+            .WithDescription(
+                "Meta's 'messages' webhook, signed with X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the brand's WhatsApp app secret). " +
+                "Each entry is routed by metadata.phone_number_id; every message and every statuses[] receipt becomes one interaction, " +
+                "all published before the 200. Entries of a phone_number_id no brand owns are dropped with a warning (still 200).")
+            .Accepts<WhatsAppWebhook>(WebhookRequest.Json)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                ProviderExamples.ApplyJson(operation, ("text", "An inbound text message", ProviderExamples.WhatsAppText), ("status", "A delivery receipt", ProviderExamples.WhatsAppStatus));
+                return Task.CompletedTask;
+            });
+        return app;
+    }
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, BrandCatalog brands) =>
+        MetaPlatform.Handshake(request, brands.Brands.Select(b => brands.TryGet(b, out var s) ? s.WhatsApp.VerifyToken : null));
+
+    internal static async Task<Results<Ok, ProblemHttpResult>> Receive(
+        HttpRequest request,
+        BrandCatalog brands,
+        IInteractionPublisher publisher,
+        IOptions<ProviderOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(WhatsAppEndpoints).FullName!);
+        if (!request.HasJsonContentType())
+            return GatewayProblems.UnsupportedMediaType(WebhookRequest.Json);
+
+        var limit = options.Value.MaxBodyBytes;
+        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+            return GatewayProblems.PayloadTooLarge(limit);
+
+        if (!ProviderJson.TryDeserialize<WhatsAppWebhook>(body, out var webhook, out var error))
+        {
+            logger.LogWarning("Refused a WhatsApp webhook: {Error}", error);
+            return WebhookRequest.Malformed(error!);
+        }
+
+        var batch = WhatsAppInteractions.Map(webhook!, brands, time.GetUtcNow());
+        return await MetaPlatform.AcceptAsync("WhatsApp", batch, body, request.Headers[HubSignature.Header], s => s.WhatsApp.AppSecret, publisher, logger, cancellationToken);
+    }
+}

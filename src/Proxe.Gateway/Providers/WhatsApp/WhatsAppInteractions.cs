@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text.Json;
+using Proxe.Contracts;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Interactions;
+
+namespace Proxe.Gateway.Providers.WhatsApp;
+
+/// <summary>
+/// Maps a WhatsApp Cloud API webhook to interactions: one per message and one per status receipt, each routed to the
+/// brand owning its metadata.phone_number_id. A receipt carries no Message, only WhatsApp.DeliveryStatus.
+/// </summary>
+public static class WhatsAppInteractions
+{
+    public const string Object = "whatsapp_business_account";
+
+    public static WebhookBatch Map(WhatsAppWebhook webhook, BrandCatalog brands, DateTimeOffset receivedAt)
+    {
+        var batch = new WebhookBatch();
+        if (webhook.Object != Object)
+        {
+            batch.Errors.Add($"object must be '{Object}'.");
+            return batch;
+        }
+
+        foreach (var (entry, e) in (webhook.Entry ?? []).Select((entry, e) => (entry, e)))
+        {
+            foreach (var (change, c) in (entry.Changes ?? []).Select((change, c) => (change, c)))
+            {
+                // Other fields (template status, account updates...) are not customer interactions.
+                if (change.Field != "messages" || change.Value is not { } value)
+                {
+                    batch.Ignored++;
+                    continue;
+                }
+
+                var phoneNumberId = value.Metadata?.PhoneNumberId;
+                if (!brands.TryGetByWhatsAppPhoneNumberId(phoneNumberId, out var brand, out var settings))
+                {
+                    batch.UnknownAccounts.Add(phoneNumberId ?? "(no phone_number_id)");
+                    continue;
+                }
+
+                batch.Brands[brand] = settings;
+                var account = new Account(brand, settings, entry.Id, phoneNumberId!, value.Metadata?.DisplayPhoneNumber);
+                var path = $"entry[{e}].changes[{c}].value";
+
+                foreach (var (message, m) in (value.Messages ?? []).Select((message, m) => (message, m)))
+                {
+                    if (FromMessage(message, value.Contacts, account, receivedAt, out var error) is { } interaction)
+                        batch.Interactions.Add(interaction);
+                    else
+                        batch.Errors.Add($"{path}.messages[{m}]: {error}");
+                }
+
+                foreach (var (status, s) in (value.Statuses ?? []).Select((status, s) => (status, s)))
+                {
+                    if (FromStatus(status, value.Contacts, account, receivedAt, out var error) is { } interaction)
+                        batch.Interactions.Add(interaction);
+                    else
+                        batch.Errors.Add($"{path}.statuses[{s}]: {error}");
+                }
+            }
+        }
+
+        return batch;
+    }
+
+    private sealed record Account(string Brand, BrandSettings Settings, string? BusinessAccountId, string PhoneNumberId, string? DisplayPhoneNumber);
+
+    private static ChannelInteractionReceived? FromMessage(
+        WhatsAppMessage message, IReadOnlyList<WhatsAppContact>? contacts, Account account, DateTimeOffset receivedAt, out string? error)
+    {
+        var (waId, userId) = Ids(message.From, message.FromUserId);
+        var contact = ContactOf(contacts, waId, userId);
+        waId ??= contact?.WaId;
+        userId ??= contact?.UserId;
+
+        error = message.Id is null ? "id is missing." : waId is null && userId is null ? "the sender (from / from_user_id) is missing." : null;
+        if (error is not null)
+        {
+            return null;
+        }
+
+        var (content, type, metadata) = Content(message);
+        return Interaction(account, message.Id!, waId, userId, contact, ProviderJson.FromUnix(message.Timestamp) ?? receivedAt, receivedAt) with
+        {
+            Message = new InteractionMessage
+            {
+                Sender = type == "system" ? Senders.System : Senders.Customer,
+                Content = content,
+                Type = type,
+                Metadata = metadata,
+            },
+        };
+    }
+
+    private static ChannelInteractionReceived? FromStatus(
+        WhatsAppStatus status, IReadOnlyList<WhatsAppContact>? contacts, Account account, DateTimeOffset receivedAt, out string? error)
+    {
+        var (waId, userId) = Ids(status.RecipientId, status.RecipientUserId);
+        var contact = ContactOf(contacts, waId, userId);
+        waId ??= contact?.WaId;
+        userId ??= contact?.UserId;
+
+        error = status.Id is null ? "id is missing." : status.Status is null ? "status is missing."
+            : waId is null && userId is null ? "the recipient (recipient_id / recipient_user_id) is missing." : null;
+        if (error is not null)
+        {
+            return null;
+        }
+
+        var firstError = status.Errors?.FirstOrDefault();
+        var interaction = Interaction(account, $"status:{status.Id}:{status.Status}", waId, userId, contact, ProviderJson.FromUnix(status.Timestamp) ?? receivedAt, receivedAt);
+        return interaction with
+        {
+            WhatsApp = interaction.WhatsApp! with
+            {
+                DeliveryStatus = new WhatsAppDeliveryStatus
+                {
+                    MessageId = status.Id!,
+                    Status = status.Status!,
+                    ErrorCode = firstError?.Code?.ToString(CultureInfo.InvariantCulture),
+                    ErrorTitle = firstError?.Title ?? firstError?.Message,
+                },
+                ChannelData = ProviderJson.Object(
+                    ("display_phone_number", account.DisplayPhoneNumber),
+                    ("conversation", status.Conversation),
+                    ("pricing", status.Pricing),
+                    ("errors", status.Errors)),
+            },
+        };
+    }
+
+    private static ChannelInteractionReceived Interaction(
+        Account account, string externalEventId, string? waId, string? userId, WhatsAppContact? contact, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
+    {
+        var contactId = (waId ?? userId)!;
+        return new ChannelInteractionReceived
+        {
+            InteractionId = InteractionIds.For(account.Brand, Channels.WhatsApp, externalEventId),
+            Channel = Channels.WhatsApp,
+            Brand = account.Brand,
+            ExternalEventId = externalEventId,
+            OccurredAt = occurredAt,
+            ReceivedAt = receivedAt,
+            Customer = new CustomerInfo
+            {
+                Name = contact?.Profile?.Name,
+                Phone = waId,
+                // wa_id is always international, without the plus.
+                PhoneNormalized = waId is null ? null : PhoneNormalizer.Normalize("+" + waId, account.Settings.DefaultRegion),
+                Platform = Platforms.WhatsApp,
+                PlatformUserId = contactId,
+                Username = contact?.Profile?.Username,
+                BusinessScopedUserId = userId,
+            },
+            SessionKey = contactId,
+            WhatsApp = new WhatsAppDetail
+            {
+                BusinessAccountId = account.BusinessAccountId,
+                PhoneNumberId = account.PhoneNumberId,
+                ContactId = contactId,
+                ChannelData = ProviderJson.Object(("display_phone_number", account.DisplayPhoneNumber), ("parent_user_id", contact?.ParentUserId)),
+            },
+        };
+    }
+
+    /// <summary>A wa_id is digits only; anything else in "from" is a business-scoped user id.</summary>
+    private static (string? WaId, string? UserId) Ids(string? from, string? userId) =>
+        from is not null && !from.All(char.IsAsciiDigit) ? (null, userId ?? from) : (from, userId);
+
+    private static WhatsAppContact? ContactOf(IReadOnlyList<WhatsAppContact>? contacts, string? waId, string? userId)
+    {
+        if (contacts is null)
+            return null;
+        if (waId is null && userId is null)
+            return contacts.Count == 1 ? contacts[0] : null;
+        return contacts.FirstOrDefault(c => (waId is not null && c.WaId == waId) || (userId is not null && c.UserId == userId));
+    }
+
+    private static (string? Content, string Type, JsonElement? Metadata) Content(WhatsAppMessage message)
+    {
+        var type = message.Type ?? "unknown";
+        var fields = new List<(string, object?)>();
+        string? content = null;
+
+        switch (type)
+        {
+            case "text":
+                content = message.Text?.Body;
+                break;
+            case "image" or "video" or "audio" or "document" or "sticker":
+                var media = type switch
+                {
+                    "image" => message.Image,
+                    "video" => message.Video,
+                    "audio" => message.Audio,
+                    "document" => message.Document,
+                    _ => message.Sticker,
+                };
+                content = media?.Caption ?? (type == "document" ? media?.Filename : null);
+                fields.AddRange([
+                    ("media_id", media?.Id), ("mime_type", media?.MimeType), ("sha256", media?.Sha256), ("caption", media?.Caption),
+                    ("filename", media?.Filename), ("url", media?.Url), ("voice", media?.Voice), ("animated", media?.Animated)]);
+                break;
+            case "location":
+                var location = message.Location;
+                content = string.Join(", ", new[] { location?.Name, location?.Address }.Where(s => !string.IsNullOrWhiteSpace(s)));
+                if (content.Length == 0 && location?.Latitude is { } lat && location.Longitude is { } lon)
+                    content = string.Create(CultureInfo.InvariantCulture, $"{lat}, {lon}");
+                fields.AddRange([
+                    ("latitude", location?.Latitude), ("longitude", location?.Longitude), ("name", location?.Name),
+                    ("address", location?.Address), ("url", location?.Url)]);
+                break;
+            case "contacts":
+                content = string.Join("; ", SharedContactNames(message.Contacts));
+                fields.Add(("contacts", message.Contacts));
+                break;
+            case "interactive":
+                var reply = message.Interactive?.ButtonReply ?? message.Interactive?.ListReply;
+                var flow = message.Interactive?.NfmReply;
+                content = reply?.Title ?? flow?.Body ?? flow?.Name;
+                fields.AddRange([
+                    ("interactive_type", message.Interactive?.Type), ("reply_id", reply?.Id), ("title", reply?.Title),
+                    ("description", reply?.Description), ("flow_name", flow?.Name), ("response_json", flow?.ResponseJson)]);
+                break;
+            case "button":
+                content = message.Button?.Text;
+                fields.Add(("payload", message.Button?.Payload));
+                break;
+            case "reaction":
+                content = message.Reaction?.Emoji;
+                fields.AddRange([
+                    ("reacted_message_id", message.Reaction?.MessageId),
+                    ("removed", string.IsNullOrEmpty(message.Reaction?.Emoji) ? true : null)]);
+                break;
+            case "order":
+                fields.Add(("order", message.Order));
+                break;
+            case "system":
+                content = message.System is { ValueKind: JsonValueKind.Object } system && system.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String
+                    ? body.GetString()
+                    : null;
+                fields.Add(("system", message.System));
+                break;
+            default:
+                // "unsupported"/"unknown": WhatsApp tells why in errors[]; the type is kept as sent.
+                fields.Add(("whatsapp_type", message.Type));
+                break;
+        }
+
+        if (message.Context is { } context)
+        {
+            fields.Add(("context", ProviderJson.Object(
+                ("id", context.Id), ("from", context.From), ("forwarded", context.Forwarded),
+                ("frequently_forwarded", context.FrequentlyForwarded), ("referred_product", context.ReferredProduct))));
+        }
+
+        fields.Add(("referral", message.Referral));
+        fields.Add(("errors", message.Errors));
+        return (string.IsNullOrEmpty(content) ? null : content, type, ProviderJson.Object([.. fields]));
+    }
+
+    private static IEnumerable<string> SharedContactNames(JsonElement? contacts)
+    {
+        if (contacts is not { ValueKind: JsonValueKind.Array } array)
+            yield break;
+
+        foreach (var card in array.EnumerateArray())
+        {
+            if (card.ValueKind == JsonValueKind.Object
+                && card.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.Object
+                && name.TryGetProperty("formatted_name", out var formatted) && formatted.ValueKind == JsonValueKind.String)
+            {
+                yield return formatted.GetString()!;
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Proxe.Gateway.Publishing;
+
+/// <summary>How long a request may wait for the broker, and how long to stop trying once it keeps failing ("Proxe:Publishing").</summary>
+public sealed class PublishingOptions
+{
+    public const string Section = "Proxe:Publishing";
+
+    /// <summary>Upper bound for publishing a whole request, confirms included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>
+    [Range(2, 1000)]
+    public int MinimumThroughput { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>While open, requests fail at once with 503 and this as Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+}

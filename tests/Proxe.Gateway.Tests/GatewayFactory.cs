@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Proxe.Gateway.Tests;
+
+/// <summary>
+/// The real gateway (Program) against a real broker. Two brands: acme (India) and globex (US).
+/// Extra settings ("Proxe:Brands:acme:WhatsApp:AppSecret" = ...) go in <paramref name="settings"/>.
+/// </summary>
+public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string AcmeKey = "acme-test-key-0123456789";
+    public const string GlobexKey = "globex-test-key-0123456789";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:RabbitMq", rabbitMq.ToString());
+        builder.UseSetting("Proxe:Brands:acme:ApiKey", AcmeKey);
+        builder.UseSetting("Proxe:Brands:acme:DefaultRegion", "IN");
+        builder.UseSetting("Proxe:Brands:globex:ApiKey", GlobexKey);
+        builder.UseSetting("Proxe:Brands:globex:DefaultRegion", "US");
+        builder.UseSetting("Proxe:Publishing:Timeout", "00:00:02");
+        builder.UseSetting("Logging:LogLevel:MassTransit", "Error");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+    }
+}
