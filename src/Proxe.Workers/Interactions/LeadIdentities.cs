@@ -1,0 +1,70 @@
+using Proxe.Contracts;
+
+namespace Proxe.Workers.Interactions;
+
+/// <summary>One row of lead_identities: a way to recognise a customer within a brand.</summary>
+public readonly record struct LeadIdentity(string Kind, string Value)
+{
+    public const string Phone = "phone";
+    public const string Email = "email";
+
+    /// <summary>When identities point at different leads, the strongest one decides.</summary>
+    public int Strength => StrengthOf(Kind);
+
+    public static int StrengthOf(string kind) => kind switch
+    {
+        Phone => 0,
+        Email => 1,
+        Platforms.WhatsApp => 2,
+        Platforms.Instagram or Platforms.Messenger => 3,
+        _ => 4,
+    };
+
+    /// <summary>Every identity an interaction carries, strongest first, without duplicates.</summary>
+    public static IReadOnlyList<LeadIdentity> Of(ChannelInteractionReceived interaction)
+    {
+        var customer = interaction.Customer;
+        var identities = new List<LeadIdentity>();
+
+        void Add(string kind, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+                identities.Add(new LeadIdentity(kind, value.Trim()));
+        }
+
+        Add(Phone, NormalizedPhone(customer));
+        Add(Email, customer.Email?.Trim().ToLowerInvariant());
+        if (IsPlatformKind(customer.Platform))
+            Add(customer.Platform!, customer.PlatformUserId);
+        Add(Platforms.WhatsApp, customer.BusinessScopedUserId);
+
+        switch (interaction.Channel)
+        {
+            case Channels.WhatsApp:
+                Add(Platforms.WhatsApp, interaction.WhatsApp?.ContactId ?? interaction.SessionKey);
+                break;
+            case Channels.Social when interaction.Social is { } social && IsPlatformKind(social.Platform):
+                Add(social.Platform, social.PlatformUserId);
+                break;
+            case Channels.Web when customer.Platform != Platforms.WebVisitor:
+                // A widget chat without phone or email is still one visitor: its session key keeps its messages on one lead.
+                Add(Platforms.WebVisitor, interaction.Web?.ExternalSessionId ?? interaction.SessionKey);
+                break;
+        }
+
+        return identities.Distinct().OrderBy(identity => identity.Strength).ToList();
+    }
+
+    /// <summary>The gateway normalizes with libphonenumber; digits-only is the seed's normalize_phone() for anything else.</summary>
+    public static string? NormalizedPhone(CustomerInfo customer)
+    {
+        var phone = string.IsNullOrWhiteSpace(customer.PhoneNormalized) ? customer.Phone : customer.PhoneNormalized;
+        if (phone is null)
+            return null;
+        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 0 ? null : digits;
+    }
+
+    static bool IsPlatformKind(string? platform) =>
+        platform is Platforms.WhatsApp or Platforms.Instagram or Platforms.Messenger or Platforms.WebVisitor;
+}

@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Interactions;
+
+/// <summary>
+/// Finds the lead an interaction belongs to through lead_identities, creating it when none matches.
+/// Runs inside the caller's transaction.
+/// </summary>
+public static class LeadResolver
+{
+    public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
+    {
+        var identities = LeadIdentity.Of(interaction);
+        if (identities.Count == 0)
+            throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
+
+        await LockAsync(connection, interaction.Brand, identities, cancellationToken);
+
+        var leadId = await FindAsync(connection, interaction.Brand, identities, cancellationToken)
+                     ?? await CreateAsync(connection, interaction, cancellationToken);
+
+        await AttachAsync(connection, interaction, leadId, identities, cancellationToken);
+        await FillBlanksAsync(connection, interaction, leadId, cancellationToken);
+        return leadId;
+    }
+
+    /// <summary>
+    /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
+    /// create one lead instead of racing. Locks are taken in key order, so two transactions cannot wait on each other.
+    /// </summary>
+    static async Task LockAsync(NpgsqlConnection connection, string brand, IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
+    {
+        var keys = identities.Select(identity => LockKey(brand, identity)).Distinct().Order().ToList();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var key in keys)
+        {
+            var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+            command.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Bigint });
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static long LockKey(string brand, LeadIdentity identity)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"lead-identity\n{brand}\n{identity.Kind}\n{identity.Value}"), hash);
+        return BinaryPrimitives.ReadInt64BigEndian(hash);
+    }
+
+    static async Task<Guid?> FindAsync(NpgsqlConnection connection, string brand, IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("""
+            SELECT i.kind, i.lead_id
+            FROM lead_identities i
+            JOIN unnest(@kinds, @values) AS wanted(kind, value) ON wanted.kind = i.kind AND wanted.value = i.value
+            WHERE i.brand = @brand
+            """)
+            .With("brand", brand)
+            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+
+        var found = new List<(string Kind, Guid LeadId)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            found.Add((reader.GetString(0), reader.GetGuid(1)));
+
+        // Identities pointing at two leads are not merged: the strongest identity wins, the others stay where they are.
+        return found.Count == 0 ? null : found.MinBy(match => LeadIdentity.StrengthOf(match.Kind)).LeadId;
+    }
+
+    /// <summary>
+    /// A new lead starts at this channel. The conflict clause finds a lead that has the phone but no identity rows yet
+    /// (migrated from the legacy sessions table), instead of failing on the unique phone.
+    /// </summary>
+    static async Task<Guid> CreateAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("""
+            INSERT INTO all_leads AS l (brand, customer_name, email, phone, customer_phone_normalized,
+                                        first_touchpoint, last_touchpoint, last_interaction_at)
+            VALUES (@brand, @name, @email, @phone, @phone_normalized, @channel, @channel, @occurred_at)
+            ON CONFLICT (brand, customer_phone_normalized) WHERE customer_phone_normalized IS NOT NULL
+            DO UPDATE SET updated_at = l.updated_at
+            RETURNING l.id
+            """)
+            .With("brand", interaction.Brand)
+            .With("name", interaction.Customer.Name)
+            .With("email", interaction.Customer.Email)
+            .With("phone", interaction.Customer.Phone ?? LeadIdentity.NormalizedPhone(interaction.Customer))
+            .With("phone_normalized", LeadIdentity.NormalizedPhone(interaction.Customer))
+            .With("channel", interaction.Channel)
+            .With("occurred_at", interaction.OccurredAt);
+        return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Adds the identities the lead did not have; one already owned by another lead stays with it.</summary>
+    static async Task AttachAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
+        IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("""
+            INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
+            SELECT @brand, kind, value, @lead_id, @occurred_at, @occurred_at FROM unnest(@kinds, @values) AS t(kind, value)
+            ON CONFLICT (brand, kind, value) DO UPDATE
+                SET first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
+                    last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
+                WHERE i.lead_id = excluded.lead_id
+            """)
+            .With("brand", interaction.Brand)
+            .With("lead_id", leadId)
+            .With("occurred_at", interaction.OccurredAt)
+            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A lead first seen without a name, email or phone gets them from a later interaction; known values are kept.</summary>
+    static async Task FillBlanksAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId, CancellationToken cancellationToken)
+    {
+        var customer = interaction.Customer;
+        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
+        if (customer.Name is null && customer.Email is null && phoneNormalized is null)
+            return;
+
+        await using var command = connection.Command("""
+            UPDATE all_leads AS l
+            SET customer_name = coalesce(l.customer_name, @name),
+                email = coalesce(l.email, @email),
+                phone = coalesce(l.phone, @phone),
+                customer_phone_normalized = coalesce(l.customer_phone_normalized,
+                    CASE WHEN NOT EXISTS (SELECT 1 FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = @phone_normalized)
+                         THEN @phone_normalized END),
+                updated_at = now()
+            WHERE l.id = @lead_id
+              AND ((l.customer_name IS NULL AND @name IS NOT NULL)
+                OR (l.email IS NULL AND @email IS NOT NULL)
+                OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL))
+            """)
+            .With("lead_id", leadId)
+            .With("name", customer.Name)
+            .With("email", customer.Email)
+            .With("phone", customer.Phone ?? phoneNormalized)
+            .With("phone_normalized", phoneNormalized);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

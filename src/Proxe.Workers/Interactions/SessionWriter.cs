@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Interactions;
+
+/// <summary>What a channel's session upsert needs to know about the interaction being recorded.</summary>
+public sealed record SessionWrite(ChannelInteractionReceived Interaction, Guid LeadId, bool MessageIsNew)
+{
+    public InteractionMessage? NewMessage => MessageIsNew ? Interaction.Message : null;
+}
+
+/// <summary>
+/// Upserts one channel's session row by its natural key. Each writer coalesces, so an event that lacks a field
+/// never erases it, and counts only when the message was new, so a redelivery changes nothing.
+/// </summary>
+public abstract class SessionWriter
+{
+    public abstract string Channel { get; }
+
+    public abstract Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The parameters every session table shares (the seed copies the customer into each session).</summary>
+    protected static NpgsqlCommand CommonCommand(NpgsqlConnection connection, string sql, SessionWrite write)
+    {
+        var interaction = write.Interaction;
+        var customer = interaction.Customer;
+        return connection.Command(sql)
+            .With("brand", interaction.Brand)
+            .With("lead_id", write.LeadId)
+            .With("occurred_at", interaction.OccurredAt)
+            .With("customer_name", customer.Name)
+            .With("customer_email", customer.Email)
+            .With("customer_phone", customer.Phone ?? LeadIdentity.NormalizedPhone(customer))
+            .With("customer_phone_normalized", LeadIdentity.NormalizedPhone(customer))
+            .With("message_count", write.MessageIsNew ? 1 : 0)
+            .With("message_at", write.MessageIsNew ? interaction.OccurredAt : null)
+            .With("message_from", write.NewMessage?.Sender)
+            .With("message_preview", Preview(write.NewMessage?.Content));
+    }
+
+    protected static string? Json(JsonElement? element) =>
+        element is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value ? value.GetRawText() : null;
+
+    /// <summary>channel_data is an object that later events extend: a non-object payload is kept under "value".</summary>
+    protected static string ChannelData(JsonElement? element) => element switch
+    {
+        { ValueKind: JsonValueKind.Object } value => value.GetRawText(),
+        { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value => $$"""{"value":{{value.GetRawText()}}}""",
+        _ => "{}",
+    };
+
+    static string? Preview(string? content) =>
+        content is null ? null : content.Length <= 160 ? content : content[..159] + "…";
+
+    protected static async Task ExpectRowAsync(NpgsqlCommand command, string what, CancellationToken cancellationToken)
+    {
+        if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            throw new InvalidOperationException($"The {what} belongs to another brand.");
+    }
+}

@@ -1,0 +1,60 @@
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Interactions;
+
+public sealed class SocialSessionWriter : SessionWriter
+{
+    public override string Channel => Channels.Social;
+
+    /// <summary>The latest engagement describes the session; a late older one only counts.</summary>
+    const string EngagementIsLatest = "excluded.last_engagement_at >= coalesce(s.last_engagement_at, '-infinity')";
+
+    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    {
+        var interaction = write.Interaction;
+        var social = interaction.Social;
+        await using var command = CommonCommand(connection, $"""
+            INSERT INTO social_sessions AS s (brand, lead_id, platform, platform_user_id, platform_username, customer_name,
+                customer_email, customer_phone, customer_phone_normalized, engagement_type, content_id, engagement_preview,
+                last_engagement_at, engagement_count, conversation_summary, conversation_context, user_inputs_summary,
+                sentiment, engagement_quality, channel_data)
+            VALUES (@brand, @lead_id, @platform, @platform_user_id, @platform_username, @customer_name,
+                @customer_email, @customer_phone, @customer_phone_normalized, @engagement_type, @content_id, coalesce(@engagement_preview, @message_preview),
+                @message_at, @message_count, @conversation_summary, @conversation_context, @user_inputs_summary,
+                @sentiment, @engagement_quality, @channel_data)
+            ON CONFLICT (brand, platform, platform_user_id) DO UPDATE SET
+                platform_username = coalesce(excluded.platform_username, s.platform_username),
+                customer_name = coalesce(excluded.customer_name, s.customer_name),
+                customer_email = coalesce(excluded.customer_email, s.customer_email),
+                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
+                customer_phone_normalized = coalesce(excluded.customer_phone_normalized, s.customer_phone_normalized),
+                engagement_type = CASE WHEN {EngagementIsLatest} THEN coalesce(excluded.engagement_type, s.engagement_type) ELSE s.engagement_type END,
+                content_id = CASE WHEN {EngagementIsLatest} THEN excluded.content_id ELSE s.content_id END,
+                engagement_preview = CASE WHEN {EngagementIsLatest} THEN coalesce(excluded.engagement_preview, s.engagement_preview) ELSE s.engagement_preview END,
+                last_engagement_at = greatest(s.last_engagement_at, excluded.last_engagement_at),
+                engagement_count = s.engagement_count + excluded.engagement_count,
+                conversation_summary = coalesce(excluded.conversation_summary, s.conversation_summary),
+                conversation_context = coalesce(excluded.conversation_context, s.conversation_context),
+                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
+                sentiment = coalesce(excluded.sentiment, s.sentiment),
+                engagement_quality = coalesce(excluded.engagement_quality, s.engagement_quality),
+                channel_data = s.channel_data || excluded.channel_data
+            RETURNING s.id
+            """, write)
+            .With("platform", social?.Platform ?? interaction.Customer.Platform ?? "unknown")
+            .With("platform_user_id", social?.PlatformUserId ?? interaction.SessionKey)
+            .With("platform_username", social?.PlatformUsername ?? interaction.Customer.Username)
+            .With("engagement_type", social?.EngagementType ?? (write.MessageIsNew ? "dm" : null))
+            .With("content_id", social?.ContentId)
+            .With("engagement_preview", social?.EngagementPreview)
+            .With("conversation_summary", social?.ConversationSummary)
+            .WithJson("conversation_context", Json(social?.ConversationContext))
+            .With("user_inputs_summary", social?.UserInputsSummary)
+            .With("sentiment", social?.Sentiment)
+            .With("engagement_quality", social?.EngagementQuality)
+            .WithJson("channel_data", ChannelData(social?.ChannelData));
+        await ExpectRowAsync(command, "social session", cancellationToken);
+    }
+}

@@ -1,0 +1,90 @@
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Interactions;
+
+public sealed class WhatsAppSessionWriter : SessionWriter
+{
+    public override string Channel => Channels.WhatsApp;
+
+    /// <summary>Receipts of one message share a timestamp second; on a tie the later stage of delivery wins.</summary>
+    static string StatusRank(string column) =>
+        $"(CASE {column} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END)";
+
+    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    {
+        var whatsApp = write.Interaction.WhatsApp;
+        var status = whatsApp?.DeliveryStatus;
+        var reply = write.NewMessage?.Sender == Senders.Agent;
+        await using var command = CommonCommand(connection, $"""
+            INSERT INTO whatsapp_sessions AS s (brand, lead_id, whatsapp_contact_id, whatsapp_business_account_id, customer_name,
+                customer_email, customer_phone, customer_phone_normalized, conversation_summary, conversation_context,
+                user_inputs_summary, conversation_status, overall_sentiment, message_count, last_message_at, last_message_from,
+                last_message_preview, last_status, last_status_at, last_status_error, awaiting_reply_since, channel_data)
+            VALUES (@brand, @lead_id, @session_key, @business_account_id, @customer_name,
+                @customer_email, @customer_phone, @customer_phone_normalized, @conversation_summary, @conversation_context,
+                @user_inputs_summary, @conversation_status, @overall_sentiment, @message_count, @message_at, @message_from,
+                @message_preview, @status, @status_at, @status_error,
+                CASE WHEN @message_from = 'customer' THEN @message_at END, @channel_data)
+            ON CONFLICT (brand, whatsapp_contact_id) DO UPDATE SET
+                whatsapp_business_account_id = coalesce(excluded.whatsapp_business_account_id, s.whatsapp_business_account_id),
+                customer_name = coalesce(excluded.customer_name, s.customer_name),
+                customer_email = coalesce(excluded.customer_email, s.customer_email),
+                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
+                customer_phone_normalized = coalesce(excluded.customer_phone_normalized, s.customer_phone_normalized),
+                conversation_summary = coalesce(excluded.conversation_summary, s.conversation_summary),
+                conversation_context = coalesce(excluded.conversation_context, s.conversation_context),
+                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
+                conversation_status = coalesce(excluded.conversation_status, s.conversation_status),
+                overall_sentiment = coalesce(excluded.overall_sentiment, s.overall_sentiment),
+                message_count = s.message_count + excluded.message_count,
+                last_message_at = greatest(s.last_message_at, excluded.last_message_at),
+                last_message_from = CASE WHEN excluded.last_message_at >= coalesce(s.last_message_at, '-infinity')
+                    THEN excluded.last_message_from ELSE s.last_message_from END,
+                last_message_preview = CASE WHEN excluded.last_message_at >= coalesce(s.last_message_at, '-infinity')
+                    THEN excluded.last_message_preview ELSE s.last_message_preview END,
+                -- The oldest unanswered customer message starts the clock; the next agent reply stops it.
+                awaiting_reply_since = CASE
+                    WHEN @message_from = 'customer' THEN least(s.awaiting_reply_since, excluded.awaiting_reply_since)
+                    WHEN @is_reply AND excluded.last_message_at >= s.awaiting_reply_since THEN NULL
+                    ELSE s.awaiting_reply_since END,
+                response_time_avg_seconds = CASE WHEN @is_reply AND excluded.last_message_at >= s.awaiting_reply_since
+                    THEN round((coalesce(s.response_time_avg_seconds, 0) * s.response_count
+                                + extract(epoch FROM excluded.last_message_at - s.awaiting_reply_since)) / (s.response_count + 1), 2)
+                    ELSE s.response_time_avg_seconds END,
+                response_count = s.response_count
+                    + CASE WHEN @is_reply AND excluded.last_message_at >= s.awaiting_reply_since THEN 1 ELSE 0 END,
+                last_status = CASE WHEN {StatusIsNewer} THEN excluded.last_status ELSE s.last_status END,
+                last_status_error = CASE WHEN {StatusIsNewer} THEN excluded.last_status_error ELSE s.last_status_error END,
+                last_status_at = CASE WHEN {StatusIsNewer} THEN excluded.last_status_at ELSE s.last_status_at END,
+                channel_data = s.channel_data || excluded.channel_data
+            RETURNING s.id
+            """, write)
+            .With("session_key", whatsApp?.ContactId ?? write.Interaction.SessionKey)
+            .With("business_account_id", whatsApp?.BusinessAccountId)
+            .With("conversation_summary", whatsApp?.ConversationSummary)
+            .WithJson("conversation_context", Json(whatsApp?.ConversationContext))
+            .With("user_inputs_summary", whatsApp?.UserInputsSummary)
+            .With("conversation_status", whatsApp?.ConversationStatus)
+            .With("overall_sentiment", whatsApp?.OverallSentiment)
+            .With("is_reply", reply)
+            .With("status", status?.Status)
+            .With("status_at", status is null ? null : write.Interaction.OccurredAt)
+            .With("status_error", StatusError(status))
+            .WithJson("channel_data", ChannelData(whatsApp?.ChannelData));
+        await ExpectRowAsync(command, "WhatsApp session", cancellationToken);
+    }
+
+    static readonly string StatusIsNewer = $"""
+        (excluded.last_status IS NOT NULL AND (s.last_status_at IS NULL OR excluded.last_status_at > s.last_status_at
+            OR (excluded.last_status_at = s.last_status_at AND {StatusRank("excluded.last_status")} >= {StatusRank("s.last_status")})))
+        """;
+
+    static string? StatusError(WhatsAppDeliveryStatus? status) => status switch
+    {
+        null => null,
+        { ErrorCode: null, ErrorTitle: null } => null,
+        _ => string.Join(": ", new[] { status.ErrorCode, status.ErrorTitle }.Where(part => !string.IsNullOrEmpty(part))),
+    };
+}

@@ -1,0 +1,43 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Proxe.Workers.Persistence;
+
+internal static class Sql
+{
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql) => new(sql, connection);
+
+    /// <summary>Typed parameters, so NULLs and jsonb need no casts in the SQL.</summary>
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, object? value, NpgsqlDbType type)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) => command.With(name, value, NpgsqlDbType.Text);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, Guid value) => command.With(name, value, NpgsqlDbType.Uuid);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, bool value) => command.With(name, value, NpgsqlDbType.Boolean);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, int? value) => command.With(name, value, NpgsqlDbType.Integer);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, DateTimeOffset? value) =>
+        command.With(name, value?.UtcDateTime, NpgsqlDbType.TimestampTz);
+
+    public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, string? json) => command.With(name, json, NpgsqlDbType.Jsonb);
+}
+
+/// <summary>Which database failures are worth another attempt: races that a fresh transaction resolves.</summary>
+public static class TransientFailures
+{
+    public const string SerializationFailure = "40001";
+    public const string DeadlockDetected = "40P01";
+    public const string UniqueViolation = "23505";
+
+    public static bool IsRetryable(PostgresException exception) =>
+        exception.SqlState is SerializationFailure or DeadlockDetected or UniqueViolation;
+
+    public static bool IsRetryable(NpgsqlException exception) =>
+        exception is PostgresException postgres ? IsRetryable(postgres) : exception.IsTransient;
+}

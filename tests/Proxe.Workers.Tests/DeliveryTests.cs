@@ -1,0 +1,114 @@
+using Proxe.Contracts;
+using static Proxe.Workers.Tests.Make;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>At-least-once delivery, concurrency and ordering: what the broker can do to us.</summary>
+public sealed class DeliveryTests(WorkerHost host) : IClassFixture<WorkerHost>
+{
+    [Fact]
+    public async Task The_same_interaction_delivered_five_times_is_recorded_once()
+    {
+        var brand = Brand("redeliver");
+        var interaction = Web(brand, "web-r1", "web-r1-m1", T0, Person("+14155550100", "Ann"), Text("Hello"),
+            new WebDetail { ExternalSessionId = "web-r1", ConversationSummary = "greeting" });
+
+        for (var i = 0; i < 5; i++)
+            await host.PublishAsync(interaction);
+        // Five commits, and five LeadInteractionRecorded events seen by the journey (each one saves it: version 5).
+        await WorkerHost.WaitUntilAsync("five deliveries were handled", async () => host.Crash.Commits(interaction.InteractionId) == 5
+            && await host.ScalarAsync<long>("SELECT count(*) FROM lead_journeys WHERE brand = @brand AND version = 5", ("brand", brand)) == 1);
+
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM web_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1, await host.ScalarAsync<int>(
+            "SELECT (unified_context #>> '{channels,web,interactions}')::int FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
+    }
+
+    [Fact]
+    public async Task Forty_concurrent_interactions_of_one_new_phone_over_four_channels_make_one_lead()
+    {
+        var brand = Brand("race");
+        const string phone = "+447700900123";
+        const string digits = "447700900123";
+        var crossChannel = await host.ListenAsync<LeadBecameCrossChannel>();
+        var interactions = Enumerable.Range(0, 40).Select(i =>
+        {
+            var at = T0.AddSeconds(i);
+            var text = Text($"message {i}");
+            return (i % 4) switch
+            {
+                0 => Web(brand, "web-race", $"web-{i}", at, Person(phone, "Race"), text),
+                1 => WhatsApp(brand, digits, $"wamid.race.{i}", at, text),
+                2 => Voice(brand, $"CA-race-{i % 3}", $"CA-race-{i}", at, phone, text),
+                _ => Social(brand, Platforms.Instagram, "ig-race", $"mid.race.{i}", at, Person(phone), text),
+            };
+        }).ToList();
+        // The newest one (i = 39) is social; publish it first so arrival order and time order disagree.
+        interactions.Reverse();
+
+        await host.PublishAsync([.. interactions]);
+        await host.WaitForJourneyCountAsync(brand, 40);
+
+        var lead = await host.RowAsync("SELECT id, first_touchpoint, last_touchpoint, last_interaction_at FROM all_leads WHERE brand = @brand", ("brand", brand));
+        Assert.Equal("social", lead["last_touchpoint"]);
+        Assert.Equal(T0.AddSeconds(39), (DateTime)lead["last_interaction_at"]!);
+        Assert.Equal(40L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand AND lead_id = @lead", ("brand", brand), ("lead", lead["id"]!)));
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM lead_identities WHERE brand = @brand AND lead_id <> @lead", ("brand", brand), ("lead", lead["id"]!)));
+        Assert.Equal(10, await host.ScalarAsync<int>("SELECT message_count FROM web_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(10, await host.ScalarAsync<int>("SELECT message_count FROM whatsapp_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(10, await host.ScalarAsync<int>("SELECT engagement_count FROM social_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM voice_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal("CrossChannel", await host.ScalarAsync<string>("SELECT current_state FROM lead_journeys WHERE brand = @brand", ("brand", brand)));
+
+        await host.Broker.WaitForQueueDepthAsync(crossChannel, 1);
+        Assert.Single(await host.Broker.PeekMessagesAsync(crossChannel, 50), m => m.Payload.Contains(brand));
+    }
+
+    [Fact]
+    public async Task An_older_interaction_processed_after_a_newer_one_does_not_move_the_touchpoint_back()
+    {
+        var brand = Brand("order");
+        var person = Person("+12025550147", "Olga");
+        await host.RecordAsync(Web(brand, "web-o1", "web-o1-m1", T0, person, Text("first contact")));
+        await host.RecordAsync(WhatsApp(brand, "12025550147", "wamid.newer", T0.AddMinutes(10), Text("newer")));
+        await host.RecordAsync(Voice(brand, "CA-older", "CA-older:1", T0.AddMinutes(5), "+12025550147", Text("older call", Senders.System)));
+
+        var lead = await host.RowAsync("SELECT first_touchpoint, last_touchpoint, last_interaction_at FROM all_leads WHERE brand = @brand", ("brand", brand));
+        Assert.Equal("web", lead["first_touchpoint"]);
+        Assert.Equal("whatsapp", lead["last_touchpoint"]);
+        Assert.Equal(T0.AddMinutes(10), (DateTime)lead["last_interaction_at"]!);
+        Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
+    public async Task A_lead_created_by_a_newer_event_keeps_its_touchpoint_when_the_journey_first_sees_an_older_one()
+    {
+        var brand = Brand("order2");
+        await host.RecordAsync(WhatsApp(brand, "12025550148", "wamid.n", T0.AddHours(1), Text("newer")));
+        await host.RecordAsync(Web(brand, "web-o2", "web-o2-m1", T0, Person("+12025550148"), Text("older")));
+
+        var lead = await host.RowAsync("SELECT last_touchpoint, last_interaction_at FROM all_leads WHERE brand = @brand", ("brand", brand));
+        Assert.Equal("whatsapp", lead["last_touchpoint"]);
+        Assert.Equal(T0.AddHours(1), (DateTime)lead["last_interaction_at"]!);
+    }
+
+    [Fact]
+    public async Task Instagram_DM_then_web_form_with_the_same_email_then_WhatsApp_from_that_phone_is_one_lead()
+    {
+        var brand = Brand("identity");
+        await host.RecordAsync(Social(brand, Platforms.Instagram, "17841400000001", "mid.id.1", T0, Person(email: "Priya@Example.com", name: "Priya"), Text("oi")));
+        await host.RecordAsync(Web(brand, "web-id", "web-id-m1", T0.AddHours(1), Person("+91 98450 12345", "Priya S", "priya@example.com"), Text("form submitted")));
+        await host.RecordAsync(WhatsApp(brand, "919845012345", "wamid.id.1", T0.AddHours(2), Text("hi from WhatsApp")));
+
+        var lead = await host.RowAsync("SELECT id, first_touchpoint, last_touchpoint, customer_name, customer_phone_normalized, email FROM all_leads WHERE brand = @brand", ("brand", brand));
+        Assert.Equal(("social", "whatsapp", "Priya", "919845012345"),
+            ((string)lead["first_touchpoint"]!, (string)lead["last_touchpoint"]!, (string)lead["customer_name"]!, (string)lead["customer_phone_normalized"]!));
+        Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand AND lead_id = @lead", ("brand", brand), ("lead", lead["id"]!)));
+        var identities = (await host.RowsAsync("SELECT kind || ':' || value AS identity FROM lead_identities WHERE brand = @brand AND lead_id = @lead ORDER BY 1",
+            ("brand", brand), ("lead", lead["id"]!))).Select(row => (string)row["identity"]!);
+        Assert.Equal(["email:priya@example.com", "instagram:17841400000001", "phone:919845012345", "web_visitor:web-id", "whatsapp:919845012345"], identities);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Proxe.Contracts;
+using static Proxe.Workers.Tests.Make;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>Messages that fail for good, crashes between commit and publish, and readiness.</summary>
+public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
+{
+    [Fact]
+    public async Task A_message_that_always_fails_lands_in_the_error_queue_with_fault_headers_while_others_flow()
+    {
+        var brand = Brand("poison");
+        // messages.sender allows customer|agent|system only: the database refuses this one every time.
+        var poison = Web(brand, "web-p", "web-p-bad", T0, Person("+61491570006"), new InteractionMessage { Sender = "robot", Content = "beep" });
+        var good = Enumerable.Range(1, 5)
+            .Select(i => Web(brand, $"web-g{i}", $"web-g{i}", T0.AddSeconds(i), Person($"+6149157010{i}"), Text($"fine {i}")))
+            .ToArray();
+
+        await host.PublishAsync([poison, .. good]);
+
+        await WorkerHost.WaitUntilAsync("the good messages were recorded", async () =>
+            await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)) == 5);
+        await host.Broker.WaitForQueueDepthAsync("web-interactions_error", 1);
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("web-interactions_error", 10), m => m.Payload.Contains(brand));
+        Assert.Contains("PostgresException", failed.Headers["MT-Fault-ExceptionType"].GetString());
+        Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
+        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
+    public async Task A_crash_between_commit_and_publish_heals_on_redelivery()
+    {
+        var brand = Brand("crash");
+        await host.RecordAsync(Web(brand, "web-c", "web-c-1", T0, Person("+33612345678", "Chloé"), Text("bonjour")));
+
+        var whatsApp = WhatsApp(brand, "33612345678", "wamid.crash", T0.AddHours(1), Text("re-bonjour"));
+        host.Crash.Arm(whatsApp.InteractionId);
+        await host.PublishAsync(whatsApp);
+        await host.WaitForJourneyAsync(whatsApp.InteractionId);
+
+        Assert.Equal(2, host.Crash.Commits(whatsApp.InteractionId));
+        Assert.Equal("whatsapp", await host.ScalarAsync<string>("SELECT last_touchpoint FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM whatsapp_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1, await host.ScalarAsync<int>(
+            "SELECT (unified_context #>> '{channels,whatsapp,interactions}')::int FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_when_broker_and_database_are_up()
+    {
+        using var client = host.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    static string? ExtractMessageId(string payload) =>
+        System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("messageId").GetString();
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Testing;
+using Proxe.Workers.Interactions;
+using RabbitMQ.Client;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>
+/// The real worker (Program) on a database and a vhost of its own, connected as proxe_ingest like in production.
+/// Tests publish with the worker's own bus, which routes by channel exactly like the gateway does.
+/// </summary>
+public sealed class WorkerHost : IAsyncLifetime
+{
+    WebApplicationFactory<Program>? _factory;
+
+    public PostgresDatabaseFixture Database { get; } = new();
+    public RabbitMqFixture Broker { get; } = new();
+    public CrashAfterCommit Crash { get; } = new();
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("WorkerHost is not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Proxe", Database.ConnectionStringFor("proxe_ingest"));
+            web.UseSetting("ConnectionStrings:RabbitMq", Broker.AmqpUri.ToString());
+            web.UseSetting("Proxe:Workers:RetryMaxInterval", "00:00:01");
+            web.ConfigureTestServices(services => services.AddSingleton<IInteractionCommitObserver>(Crash));
+        });
+        // Ready means the bus has declared and bound every queue: nothing published from here on is unroutable.
+        using var client = _factory.CreateClient();
+        await WaitUntilAsync("the worker is ready", async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public async Task PublishAsync(params ChannelInteractionReceived[] interactions)
+    {
+        var bus = Factory.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(interactions.Select(interaction => bus.Publish(interaction, context => context.MessageId = interaction.InteractionId)));
+    }
+
+    /// <summary>Publishes and waits until the journey has taken each interaction in, so the next step sees a settled lead.</summary>
+    public async Task RecordAsync(params ChannelInteractionReceived[] interactions)
+    {
+        foreach (var interaction in interactions)
+        {
+            await PublishAsync(interaction);
+            await WaitForJourneyAsync(interaction.InteractionId);
+        }
+    }
+
+    public Task WaitForJourneyAsync(Guid interactionId) =>
+        WaitUntilAsync($"the journey took interaction {interactionId} in", async () =>
+            await ScalarAsync<long>("SELECT count(*) FROM lead_journeys WHERE state -> 'recent_interaction_ids' ? @id",
+                ("id", interactionId.ToString())) == 1);
+
+    public Task WaitForJourneyCountAsync(string brand, int interactions) =>
+        WaitUntilAsync($"the journeys of {brand} took {interactions} interactions in", async () =>
+            await ScalarAsync<long>("SELECT coalesce(sum(jsonb_array_length(state -> 'recent_interaction_ids')), 0) FROM lead_journeys WHERE brand = @brand",
+                ("brand", brand)) == interactions);
+
+    public static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<List<Dictionary<string, object?>>> RowsAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
+        return rows;
+    }
+
+    public async Task<Dictionary<string, object?>> RowAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Assert.Single(await RowsAsync(sql, parameters));
+
+    NpgsqlCommand Command(string sql, (string Name, object Value)[] parameters)
+    {
+        var command = Database.DataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    /// <summary>A queue of the test's own bound to an event's exchange, to count what the workers published.</summary>
+    public async Task<string> ListenAsync<T>()
+    {
+        var queue = $"test-{typeof(T).Name}-{Guid.NewGuid():N}";
+        var exchange = $"Proxe.Contracts:{typeof(T).Name}";
+        await using var connection = await Broker.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, "");
+        return queue;
+    }
+}
+
+/// <summary>Simulates the process dying between commit and publish: throws once, after the commit, for chosen interactions.</summary>
+public sealed class CrashAfterCommit : IInteractionCommitObserver
+{
+    readonly ConcurrentDictionary<Guid, int> _armed = new();
+    readonly ConcurrentDictionary<Guid, int> _commits = new();
+
+    public void Arm(Guid interactionId) => _armed[interactionId] = 1;
+
+    public int Commits(Guid interactionId) => _commits.GetValueOrDefault(interactionId);
+
+    public Task CommittedAsync(ChannelInteractionReceived interaction, Guid leadId, CancellationToken cancellationToken)
+    {
+        _commits.AddOrUpdate(interaction.InteractionId, 1, (_, count) => count + 1);
+        if (_armed.TryRemove(interaction.InteractionId, out _))
+            // A transient failure, so the endpoint redelivers it, like the broker after a crash.
+            throw new PostgresException("simulated crash after commit", "FATAL", "FATAL", "40001");
+        return Task.CompletedTask;
+    }
+}
