@@ -1,0 +1,20 @@
+# One image recipe for every PROXe program:
+#   docker build --build-arg SERVICE=Gateway .      (Gateway | Workers | Dashboard)
+#   docker build --build-arg SERVICE=Cli --build-arg ASSEMBLY=proxe .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG SERVICE
+WORKDIR /src
+COPY . .
+RUN dotnet publish "src/Proxe.${SERVICE}/Proxe.${SERVICE}.csproj" -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+ARG SERVICE
+ARG ASSEMBLY=Proxe.${SERVICE}
+WORKDIR /app
+COPY --from=build /app .
+# URLS (not only ASPNETCORE_URLS) so that an appsettings.json "Urls" meant for local runs cannot win.
+ENV APP_DLL=${ASSEMBLY}.dll \
+    URLS=http://+:8080
+EXPOSE 8080
+USER $APP_UID
+ENTRYPOINT ["sh", "-c", "exec dotnet \"$APP_DLL\" \"$@\"", "--"]

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs PROXe locally: PostgreSQL + RabbitMQ (Docker Compose when a Docker engine answers, else the
+# system packages via deploy/local/start.sh), migrations, then gateway, workers and dashboard.
+# Ctrl+C stops the services, and PostgreSQL/RabbitMQ too when this script started them.
+#   PROXE_GATEWAY_PORT (5080)  PROXE_DASHBOARD_PORT (5081)  PROXE_WORKERS_PORT (5082)
+#   PROXE_PG_PORT (5432)  PROXE_AMQP_PORT (5672)  PROXE_RABBITMQ_MGMT_PORT (15672)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT="$(pwd -P)"
+
+# --- per-checkout secrets, generated once into .proxe/ (git-ignored) --------------------------
+mkdir -p .proxe
+secrets=.proxe/local.env
+if [ ! -f "$secrets" ]; then
+  token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  umask 077
+  cat >"$secrets" <<EOF
+PROXE_APP_PASSWORD=$(token)
+PROXE_DEMO_BRAND=demo
+PROXE_DEMO_API_KEY=$(token)
+PROXE_DEMO_WEB_SECRET=$(token)
+EOF
+  umask 022
+fi
+set -a; source "$secrets"; set +a
+
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  echo "[proxe] Docker engine found: docker compose up (Ctrl+C stops)"
+  exec docker compose up --build
+fi
+
+source deploy/local/env.sh
+GATEWAY_PORT="${PROXE_GATEWAY_PORT:-5080}"
+DASHBOARD_PORT="${PROXE_DASHBOARD_PORT:-5081}"
+WORKERS_PORT="${PROXE_WORKERS_PORT:-5082}"
+mkdir -p "$PROXE_STATE/logs"
+
+# --- local PostgreSQL + RabbitMQ --------------------------------------------------------------
+started_services=""
+pg_isready -q -h 127.0.0.1 -p "$PROXE_PG_PORT" 2>/dev/null && [ "$(rabbitmq_mgmt_node)" = "$PROXE_RABBITMQ_NODE" ] \
+  || started_services=1
+deploy/local/start.sh
+
+# --- database and migrations ------------------------------------------------------------------
+psql_admin() { PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PROXE_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+[ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'proxe'")" = 1 ] \
+  || psql_admin -d postgres -c "CREATE DATABASE proxe"
+
+admin_cs="Host=127.0.0.1;Port=$PROXE_PG_PORT;Database=proxe;Username=postgres;Password=postgres"
+echo "[proxe] building"
+build() { local out; out=$(dotnet build "$1" -v q --nologo 2>&1) || { echo "$out" >&2; exit 1; }; }
+for project in Cli Gateway Workers Dashboard; do build "src/Proxe.$project"; done
+echo "[proxe] applying migrations"
+dotnet run --no-build --project src/Proxe.Cli -- migrate --connection-string "$admin_cs"
+
+# The services log in as proxe_app and take the application role of the migrations (NOLOGIN).
+psql_admin -d proxe <<SQL
+SET client_min_messages = warning;
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'proxe_app') THEN
+    CREATE ROLE proxe_app LOGIN;
+  END IF;
+END \$\$;
+ALTER ROLE proxe_app PASSWORD '$PROXE_APP_PASSWORD';
+GRANT proxe_ingest, proxe_reader TO proxe_app;
+SQL
+app_cs="Host=127.0.0.1;Port=$PROXE_PG_PORT;Database=proxe;Username=proxe_app;Password=$PROXE_APP_PASSWORD"
+
+# --- services ---------------------------------------------------------------------------------
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_NOLOGO=1
+export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$PROXE_AMQP_PORT/"
+pids=()
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "[proxe] stopping services"
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ -n "$started_services" ]; then deploy/local/stop.sh; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_service() { # name port extra-env...
+  local name=$1 port=$2; shift 2
+  local dll="$ROOT/src/Proxe.$name/bin/Debug/net10.0/Proxe.$name.dll"
+  (cd "src/Proxe.$name" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") \
+    >"$PROXE_STATE/logs/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+start_service Gateway "$GATEWAY_PORT" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__ApiKey=$PROXE_DEMO_API_KEY" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET"
+start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest"
+start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader"
+
+status() { curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$1$2" || true; }
+echo "[proxe] waiting for /health/ready"
+for name_port in "Gateway:$GATEWAY_PORT" "Workers:$WORKERS_PORT" "Dashboard:$DASHBOARD_PORT"; do
+  name=${name_port%%:*} port=${name_port##*:}
+  for _ in $(seq 90); do
+    [ "$(status "$port" /health/ready)" = 200 ] && break
+    sleep 1
+  done
+  printf '  %-9s http://127.0.0.1:%s   live %s  ready %s   log .proxe/logs/%s.log\n' \
+    "$name" "$port" "$(status "$port" /health/live)" "$(status "$port" /health/ready)" "$name"
+done
+
+cat <<EOF
+
+PROXe is running:
+  Gateway     http://127.0.0.1:$GATEWAY_PORT      (POST /v1/interactions, /webhooks/...)
+  Dashboard   http://127.0.0.1:$DASHBOARD_PORT
+  Workers     http://127.0.0.1:$WORKERS_PORT/health/ready
+  RabbitMQ    management UI http://127.0.0.1:$PROXE_RABBITMQ_MGMT_PORT/   login guest / guest
+  PostgreSQL  psql "host=127.0.0.1 port=$PROXE_PG_PORT dbname=proxe user=postgres password=postgres"
+  Demo brand  '$PROXE_DEMO_BRAND'   X-Proxe-Key: $PROXE_DEMO_API_KEY
+              web widget secret: $PROXE_DEMO_WEB_SECRET   (all in .proxe/local.env)
+Ctrl+C stops everything.
+EOF
+
+# Returns when Ctrl+C arrives or any service exits.
+wait -n 2>/dev/null || true
+echo "[proxe] a service exited; see .proxe/logs/" >&2
+exit 1
