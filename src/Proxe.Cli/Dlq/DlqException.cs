@@ -1,0 +1,15 @@
+namespace Proxe.Cli.Dlq;
+
+/// <summary>A failure explained for the operator; the command prints the message and exits with <see cref="ExitCode"/>.</summary>
+public sealed class DlqException(string message, int exitCode = ExitCodes.Failure) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int Interrupted = 130;
+}
