@@ -23,6 +23,10 @@ EOF
   umask 022
 fi
 set -a; source "$secrets"; set +a
+if [ -z "${PROXE_DEMO_DASHBOARD_KEY:-}" ]; then # also upgrades a local.env from before the dashboard had keys
+  echo "PROXE_DEMO_DASHBOARD_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$secrets"
+  set -a; source "$secrets"; set +a
+fi
 
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
   echo "[proxe] Docker engine found: docker compose up (Ctrl+C stops)"
@@ -95,7 +99,9 @@ start_service Gateway "$GATEWAY_PORT" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET"
 start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest"
-start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader"
+start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader" \
+  "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Key=$PROXE_DEMO_DASHBOARD_KEY" \
+  "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Brands__0=$PROXE_DEMO_BRAND"
 
 status() { curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$1$2" || true; }
 echo "[proxe] waiting for /health/ready"
@@ -118,7 +124,8 @@ PROXe is running:
   RabbitMQ    management UI http://127.0.0.1:$PROXE_RABBITMQ_MGMT_PORT/   login guest / guest
   PostgreSQL  psql "host=127.0.0.1 port=$PROXE_PG_PORT dbname=proxe user=postgres password=postgres"
   Demo brand  '$PROXE_DEMO_BRAND'   X-Proxe-Key: $PROXE_DEMO_API_KEY
-              web widget secret: $PROXE_DEMO_WEB_SECRET   (all in .proxe/local.env)
+              web widget secret: $PROXE_DEMO_WEB_SECRET
+              dashboard key: $PROXE_DEMO_DASHBOARD_KEY   (all in .proxe/local.env)
 Ctrl+C stops everything.
 EOF
 

@@ -3,13 +3,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Proxe.ServiceDefaults;
 
 namespace Proxe.Cli.Dlq;
 
 /// <summary>
-/// Keeps personal data off the operator's terminal. Same rules as Proxe.ServiceDefaults.Masking (phones keep
-/// the first 2 and last 4 digits, emails the first letter and the domain, free text only its length); a copy
-/// because referencing ServiceDefaults would pull ASP.NET Core and MassTransit into the CLI.
+/// Keeps personal data off the operator's terminal with the services' masking rules (Proxe.ServiceDefaults.Masking),
+/// applied to whole message bodies and fault texts.
 /// </summary>
 public static partial class PiiMasker
 {
@@ -24,29 +24,11 @@ public static partial class PiiMasker
         "content", "text", "body", "caption", "transcription", "title",
     ];
 
-    public static string Phone(string? phone)
-    {
-        if (string.IsNullOrWhiteSpace(phone))
-            return "";
+    public static string Phone(string? phone) => Masking.Phone(phone);
 
-        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-        if (digits.Length < 7)
-            return "***";
+    public static string Email(string? email) => Masking.Email(email);
 
-        var plus = phone.TrimStart().StartsWith('+') ? "+" : "";
-        return $"{plus}{digits[..2]}{new string('*', digits.Length - 6)}{digits[^4..]}";
-    }
-
-    public static string Email(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email))
-            return "";
-
-        var at = email.LastIndexOf('@');
-        return at <= 0 ? "***" : $"{email[0]}***{email[at..]}";
-    }
-
-    public static string Text(string? text) => text is null ? "" : $"[{text.Length} chars]";
+    public static string Text(string? text) => Masking.Text(text);
 
     /// <summary>Emails and phone-like digit runs inside free text, e.g. an exception message.</summary>
     public static string Scrub(string text) =>

@@ -1,0 +1,16 @@
+using Proxe.Contracts;
+
+namespace Proxe.Dashboard.Data;
+
+/// <summary>The seed dashboard's channel labels.</summary>
+public static class ChannelLabels
+{
+    public static string Of(string channel) => channel switch
+    {
+        Channels.Web => "🌐 Web",
+        Channels.WhatsApp => "💬 WhatsApp",
+        Channels.Voice => "☎️ Voice",
+        Channels.Social => "📱 Social",
+        _ => channel,
+    };
+}
