@@ -29,19 +29,18 @@ internal static class MetaPlatform
     }
 
     /// <summary>
-    /// Every brand in the batch must verify the signature with its own app secret before anything is published.
-    /// Entries of accounts no brand owns are dropped with a warning and still answered 200: Meta retries and finally
-    /// disables a webhook that keeps failing, which would cut off every brand sharing the app.
+    /// Every brand in the batch must be one whose app secret verified the body (<paramref name="signedBy"/>) before
+    /// anything is published. Entries of accounts no brand owns are dropped with a warning and still answered 200: Meta
+    /// retries and finally disables a webhook that keeps failing, which would cut off every brand sharing the app.
     /// </summary>
     public static async Task<Results<Ok, ProblemHttpResult>> AcceptAsync(
-        string provider, WebhookBatch batch, byte[] body, string? signature, Func<BrandSettings, string?> appSecretOf,
-        IInteractionPublisher publisher, ILogger logger, CancellationToken cancellationToken)
+        string provider, WebhookBatch batch, IReadOnlySet<string> signedBy, IInteractionPublisher publisher, ILogger logger, CancellationToken cancellationToken)
     {
-        foreach (var (brand, settings) in batch.Brands)
+        foreach (var brand in batch.Brands.Keys)
         {
-            if (!HubSignature.IsValid(body, signature, appSecretOf(settings)))
+            if (!signedBy.Contains(brand))
             {
-                logger.LogWarning("Refused a {Provider} webhook for brand {Brand}: {Header} missing or wrong", provider, brand, HubSignature.Header);
+                logger.LogWarning("Refused a {Provider} webhook: brand {Brand}'s app secret did not sign it", provider, brand);
                 return WebhookRequest.BadSignature(HubSignature.Header);
             }
         }
@@ -65,6 +64,13 @@ internal static class MetaPlatform
         logger.LogInformation("Accepted {Count} {Provider} interaction(s) for {Brands}; {Ignored} event(s) ignored",
             batch.Interactions.Count, provider, batch.Brands.Keys, batch.Ignored);
         return TypedResults.Ok();
+    }
+
+    /// <summary>The brands whose app secret produced <c>X-Hub-Signature-256</c>; empty means nobody we know signed the body.</summary>
+    public static HashSet<string> SignedBy(HttpRequest request, byte[] body, BrandCatalog brands, Func<BrandSettings, string?> appSecretOf)
+    {
+        var header = request.Headers[HubSignature.Header].ToString();
+        return BrandSecrets.Verifying(brands, appSecretOf, secret => HubSignature.IsValid(body, header, secret));
     }
 
     /// <summary>Hashes to equal lengths and checks every token, so timing tells neither the token nor which brand matched.</summary>

@@ -11,6 +11,7 @@ namespace Proxe.Gateway.Tests.Providers;
 public sealed class WebWidgetInteractionsTests
 {
     private static readonly DateTimeOffset SignedAt = new(2026, 12, 1, 10, 0, 30, TimeSpan.Zero);
+    private static readonly DateTimeOffset ReceivedAt = SignedAt.AddSeconds(1);
 
     private static (IReadOnlyList<ChannelInteractionReceived> Interactions, List<string> Errors) Map(string json)
     {
@@ -18,7 +19,7 @@ public sealed class WebWidgetInteractionsTests
         Assert.True(ProviderJson.TryDeserialize<WebWidgetEvent>(body, out var post, out var error), error);
         Assert.True(ProviderTestData.Brands().TryGet("acme", out var settings));
         var errors = new List<string>();
-        return (WebWidgetInteractions.Map(post!, body, "acme", settings, SignedAt, ProviderTestData.ReceivedAt, errors), errors);
+        return (WebWidgetInteractions.Map(post!, body, "acme", settings, SignedAt, ReceivedAt, errors), errors);
     }
 
     private const string Chat = """
@@ -123,12 +124,35 @@ public sealed class WebWidgetInteractionsTests
     [InlineData("""{"brand":"acme","external_session_id":"s","messages":[{"sender":"customer","content":"x"}]}""", "messages[0].id is required.")]
     [InlineData("""{"brand":"acme","external_session_id":"s","messages":[{"id":"m","sender":"bot","content":"x"}]}""", "messages[0].sender must be customer, agent or system.")]
     [InlineData("""{"brand":"acme","external_session_id":"s","messages":[{"id":"m","content":"x"}]}""", "messages[0].sender must be customer, agent or system.")]
+    [InlineData("""{"brand":"acme","external_session_id":"s","occurred_at":"2026-12-01T10:06:00Z"}""", "occurred_at is in the future.")]
+    [InlineData("""{"brand":"acme","external_session_id":"s","messages":[{"id":"m","sender":"agent","sent_at":"2027-01-01T00:00:00Z"}]}""", "messages[0].sent_at is in the future.")]
     public void Invalid_posts_name_the_field(string json, string expected)
     {
         var (interactions, errors) = Map(json);
 
         Assert.Empty(interactions);
         Assert.Contains(expected, errors);
+    }
+
+    [Fact]
+    public void Ids_longer_than_256_characters_are_refused()
+    {
+        var id = new string('i', WebWidgetInteractions.MaxIdLength + 1);
+        var (interactions, errors) = Map($$"""{"brand":"acme","external_session_id":"{{id}}","visitor":{"id":"{{id}}"},"messages":[{"id":"{{id}}","sender":"customer"}]}""");
+
+        Assert.Empty(interactions);
+        Assert.Equal(
+            ["external_session_id may hold at most 256 characters.", "visitor.id may hold at most 256 characters.", "messages[0].id may hold at most 256 characters."],
+            errors);
+    }
+
+    [Fact]
+    public void Times_a_few_minutes_ahead_are_tolerated()
+    {
+        var (interactions, errors) = Map("""{"brand":"acme","external_session_id":"s","messages":[{"id":"m","sender":"agent","sent_at":"2026-12-01T10:04:00Z"}]}""");
+
+        Assert.Empty(errors);
+        Assert.Single(interactions);
     }
 
     [Fact]
@@ -164,7 +188,7 @@ public sealed class WebWidgetInteractionsTests
 
         var errors = new List<string>();
         Assert.True(ProviderTestData.Brands().TryGet("acme", out var settings));
-        Assert.Empty(WebWidgetInteractions.Map(post, body, "acme", settings, SignedAt, ProviderTestData.ReceivedAt, errors));
+        Assert.Empty(WebWidgetInteractions.Map(post, body, "acme", settings, SignedAt, ReceivedAt, errors));
         Assert.Equal(["external_session_id is required."], errors);
     }
 }

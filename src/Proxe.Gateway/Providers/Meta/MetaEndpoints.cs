@@ -25,7 +25,8 @@ public static class MetaEndpoints
                 "object 'page' (Messenger, routed by entry.id = page id) or 'instagram' (routed by entry.id = Instagram account id), " +
                 "signed with X-Hub-Signature-256 and the brand's Meta app secret. messaging[] DMs (text, attachments, quick replies, " +
                 "story replies and mentions, postbacks, reactions; timestamps in milliseconds) and comments (Instagram 'comments', page 'feed') " +
-                "become social interactions; echoes of the brand's own messages are ignored. Unknown accounts: dropped with a warning, still 200.")
+                "become social interactions; echoes of the brand's own messages are ignored. A body no configured app secret signed is 401; " +
+                "entries of an account no brand owns are dropped with a warning (still 200).")
             .Accepts<MetaWebhook>(WebhookRequest.Json)
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -62,6 +63,13 @@ public static class MetaEndpoints
         if (body is null)
             return GatewayProblems.PayloadTooLarge(limit);
 
+        var signedBy = MetaPlatform.SignedBy(request, body, brands, s => s.Meta.AppSecret);
+        if (signedBy.Count == 0)
+        {
+            logger.LogWarning("Refused a Meta webhook: {Header} missing or made with no configured app secret", HubSignature.Header);
+            return WebhookRequest.BadSignature(HubSignature.Header);
+        }
+
         if (!ProviderJson.TryDeserialize<MetaWebhook>(body, out var webhook, out var error))
         {
             logger.LogWarning("Refused a Meta webhook: {Error}", error);
@@ -69,6 +77,6 @@ public static class MetaEndpoints
         }
 
         var batch = MetaInteractions.Map(webhook!, brands, time.GetUtcNow());
-        return await MetaPlatform.AcceptAsync("Meta", batch, body, request.Headers[HubSignature.Header], s => s.Meta.AppSecret, publisher, logger, cancellationToken);
+        return await MetaPlatform.AcceptAsync("Meta", batch, signedBy, publisher, logger, cancellationToken);
     }
 }

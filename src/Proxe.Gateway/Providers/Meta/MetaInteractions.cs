@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Interactions;

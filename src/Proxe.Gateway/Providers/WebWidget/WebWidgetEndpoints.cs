@@ -56,6 +56,16 @@ public static class WebWidgetEndpoints
         if (body is null)
             return GatewayProblems.PayloadTooLarge(limit);
 
+        var now = time.GetUtcNow();
+        var timestamp = request.Headers[ProxeSignature.TimestampHeader].ToString();
+        var signature = request.Headers[ProxeSignature.Header].ToString();
+        var signedBy = BrandSecrets.Verifying(brands, s => s.WebWidget.Secret, secret => ProxeSignature.IsValid(body, timestamp, signature, secret, now));
+        if (signedBy.Count == 0)
+        {
+            logger.LogWarning("Refused a web widget post: signature missing, made with no configured secret, or outside the {Window} window", ProxeSignature.MaxSkew);
+            return WebhookRequest.BadSignature($"{ProxeSignature.Header} (with a current {ProxeSignature.TimestampHeader})");
+        }
+
         if (!ProviderJson.TryDeserialize<WebWidgetEvent>(body, out var post, out var error))
         {
             logger.LogWarning("Refused a web widget post: {Error}", error);
@@ -71,12 +81,10 @@ public static class WebWidgetEndpoints
             return WebhookRequest.UnknownAccount($"No brand '{post.Brand}' is configured.");
         }
 
-        var now = time.GetUtcNow();
-        var timestamp = request.Headers[ProxeSignature.TimestampHeader].ToString();
-        if (!ProxeSignature.IsValid(body, timestamp, request.Headers[ProxeSignature.Header], settings.WebWidget.Secret, now))
+        if (!signedBy.Contains(post.Brand))
         {
-            logger.LogWarning("Refused a web widget post for brand {Brand}: signature missing, wrong or outside the {Window} window", post.Brand, ProxeSignature.MaxSkew);
-            return WebhookRequest.BadSignature($"{ProxeSignature.Header} (with a current {ProxeSignature.TimestampHeader})");
+            logger.LogWarning("Refused a web widget post for brand {Brand}: signed with another brand's secret", post.Brand);
+            return WebhookRequest.BadSignature(ProxeSignature.Header);
         }
 
         ProxeSignature.TryParseTimestamp(timestamp, out var signedAt);

@@ -12,12 +12,22 @@ namespace Proxe.Gateway.Providers.WebWidget;
 public static class WebWidgetInteractions
 {
     public const int MaxMessages = 100;
+    public const int MaxIdLength = 256;
+
+    /// <summary>A clock this far ahead is tolerated; later times would pin the lead's last touchpoint in the future.</summary>
+    public static readonly TimeSpan MaxClockAhead = TimeSpan.FromMinutes(5);
 
     public static IReadOnlyList<ChannelInteractionReceived> Map(
         WebWidgetEvent post, byte[] body, string brand, BrandSettings settings, DateTimeOffset signedAt, DateTimeOffset receivedAt, List<string> errors)
     {
+        var latest = receivedAt + MaxClockAhead;
         if (string.IsNullOrWhiteSpace(post.ExternalSessionId))
             errors.Add("external_session_id is required.");
+        CheckLength(errors, "external_session_id", post.ExternalSessionId);
+        CheckLength(errors, "event_id", post.EventId);
+        CheckLength(errors, "visitor.id", post.Visitor?.Id);
+        if (post.OccurredAt > latest)
+            errors.Add("occurred_at is in the future.");
         if (post.Messages is { Count: > MaxMessages })
             errors.Add($"messages may hold at most {MaxMessages} items.");
 
@@ -25,8 +35,11 @@ public static class WebWidgetInteractions
         {
             if (string.IsNullOrWhiteSpace(message.Id))
                 errors.Add($"messages[{i}].id is required.");
+            CheckLength(errors, $"messages[{i}].id", message.Id);
             if (!Senders.IsKnown(message.Sender))
                 errors.Add($"messages[{i}].sender must be customer, agent or system.");
+            if (message.SentAt > latest)
+                errors.Add($"messages[{i}].sent_at is in the future.");
         }
 
         if (errors.Count > 0)
@@ -90,5 +103,11 @@ public static class WebWidgetInteractions
                 },
             })
             .ToList();
+    }
+
+    private static void CheckLength(List<string> errors, string field, string? value)
+    {
+        if (value is { Length: > MaxIdLength })
+            errors.Add($"{field} may hold at most {MaxIdLength} characters.");
     }
 }

@@ -24,7 +24,8 @@ public static class WhatsAppEndpoints
             .WithDescription(
                 "Meta's 'messages' webhook, signed with X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the brand's WhatsApp app secret). " +
                 "Each entry is routed by metadata.phone_number_id; every message and every statuses[] receipt becomes one interaction, " +
-                "all published before the 200. Entries of a phone_number_id no brand owns are dropped with a warning (still 200).")
+                "all published before the 200. A body no configured app secret signed is 401 and is not parsed; entries of a " +
+                "phone_number_id no brand owns are dropped with a warning (still 200, so Meta does not disable the app's webhook).")
             .Accepts<WhatsAppWebhook>(WebhookRequest.Json)
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -61,6 +62,13 @@ public static class WhatsAppEndpoints
         if (body is null)
             return GatewayProblems.PayloadTooLarge(limit);
 
+        var signedBy = MetaPlatform.SignedBy(request, body, brands, s => s.WhatsApp.AppSecret);
+        if (signedBy.Count == 0)
+        {
+            logger.LogWarning("Refused a WhatsApp webhook: {Header} missing or made with no configured app secret", HubSignature.Header);
+            return WebhookRequest.BadSignature(HubSignature.Header);
+        }
+
         if (!ProviderJson.TryDeserialize<WhatsAppWebhook>(body, out var webhook, out var error))
         {
             logger.LogWarning("Refused a WhatsApp webhook: {Error}", error);
@@ -68,6 +76,6 @@ public static class WhatsAppEndpoints
         }
 
         var batch = WhatsAppInteractions.Map(webhook!, brands, time.GetUtcNow());
-        return await MetaPlatform.AcceptAsync("WhatsApp", batch, body, request.Headers[HubSignature.Header], s => s.WhatsApp.AppSecret, publisher, logger, cancellationToken);
+        return await MetaPlatform.AcceptAsync("WhatsApp", batch, signedBy, publisher, logger, cancellationToken);
     }
 }
