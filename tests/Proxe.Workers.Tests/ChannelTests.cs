@@ -90,6 +90,32 @@ public sealed class ChannelTests(WorkerHost host) : IClassFixture<WorkerHost>
     }
 
     [Fact]
+    public async Task Voice_events_without_a_caller_number_join_the_lead_of_their_call()
+    {
+        var brand = Brand("no-number");
+        const string call = "CA0000000000000000000000000000recd";
+        await host.RecordAsync(Voice(brand, call, $"{call}:incoming", T0, "+256784224203", Text("Call started", Senders.System), status: "ringing"));
+        // Twilio's recording callback carries no From/To.
+        await host.RecordAsync(Voice(brand, call, $"{call}:recording:RE1", T0.AddSeconds(60), "", recordingUrl: "https://api.twilio.com/rec/RE1")
+            with { Customer = new CustomerInfo() });
+
+        const string anonymousCall = "CA0000000000000000000000000000anon";
+        await host.RecordAsync(Voice(brand, anonymousCall, $"{anonymousCall}:incoming", T0.AddMinutes(5), "", Text("Call started", Senders.System))
+            with { Customer = new CustomerInfo() });
+        await host.RecordAsync(Voice(brand, anonymousCall, $"{anonymousCall}:status:1", T0.AddMinutes(6), "", Text("Call ended", Senders.System),
+            status: "completed", sequence: 1, duration: 30) with { Customer = new CustomerInfo() });
+
+        var calls = await host.RowsAsync("SELECT call_sid, lead_id, recording_url FROM voice_sessions WHERE brand = @brand ORDER BY call_sid DESC", ("brand", brand));
+        Assert.Equal([call, anonymousCall], calls.Select(row => (string)row["call_sid"]!));
+        Assert.Equal("https://api.twilio.com/rec/RE1", calls[0]["recording_url"]);
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(2L, await host.ScalarAsync<long>(
+            "SELECT count(*) FROM messages m JOIN voice_sessions v ON v.lead_id = m.lead_id WHERE v.call_sid = @call", ("call", anonymousCall)));
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand AND customer_phone_normalized IS NULL AND id = @lead",
+            ("brand", brand), ("lead", (Guid)calls[0]["lead_id"]!)));
+    }
+
+    [Fact]
     public async Task Instagram_comments_count_as_engagement_on_the_social_session()
     {
         var brand = Brand("comments");

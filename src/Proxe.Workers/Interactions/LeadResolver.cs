@@ -18,7 +18,9 @@ public static class LeadResolver
     {
         var identities = LeadIdentity.Of(interaction);
         if (identities.Count == 0)
-            throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
+            return interaction.Voice is { } call
+                ? await ResolveByCallAsync(connection, interaction, call.CallSid, cancellationToken)
+                : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         await LockAsync(connection, interaction.Brand, identities, cancellationToken);
 
@@ -28,6 +30,22 @@ public static class LeadResolver
         await AttachAsync(connection, interaction, leadId, identities, cancellationToken);
         await FillBlanksAsync(connection, interaction, leadId, cancellationToken);
         return leadId;
+    }
+
+    /// <summary>
+    /// Twilio recording callbacks carry no numbers and anonymous callers have none: such events belong to the lead
+    /// their call already has, or start a lead of their own that later events of the same call find.
+    /// </summary>
+    static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, string callSid,
+        CancellationToken cancellationToken)
+    {
+        await LockAsync(connection, interaction.Brand, [new LeadIdentity("call_sid", callSid)], cancellationToken);
+
+        await using var command = connection.Command("SELECT lead_id FROM voice_sessions WHERE brand = @brand AND call_sid = @call_sid")
+            .With("brand", interaction.Brand)
+            .With("call_sid", callSid);
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?
+               ?? await CreateAsync(connection, interaction, cancellationToken);
     }
 
     /// <summary>
