@@ -29,11 +29,50 @@ internal static class MetaPlatform
     }
 
     /// <summary>
+    /// The POST both Meta webhooks share: JSON only, bounded size, the signature checked over the raw bytes before
+    /// anything is parsed, then the batch accepted as a whole.
+    /// </summary>
+    public static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync<TWebhook>(
+        string provider,
+        HttpRequest request,
+        BrandCatalog brands,
+        Func<BrandSettings, string?> appSecretOf,
+        Func<TWebhook, WebhookBatch> map,
+        IInteractionPublisher publisher,
+        ProviderOptions options,
+        ILogger logger,
+        CancellationToken cancellationToken)
+        where TWebhook : class
+    {
+        if (!request.HasJsonContentType())
+            return GatewayProblems.UnsupportedMediaType(WebhookRequest.Json);
+
+        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        if (body is null)
+            return GatewayProblems.PayloadTooLarge(options.MaxBodyBytes);
+
+        var signedBy = SignedBy(request, body, brands, appSecretOf);
+        if (signedBy.Count == 0)
+        {
+            logger.LogWarning("Refused a {Provider} webhook: {Header} missing or made with no configured app secret", provider, HubSignature.Header);
+            return WebhookRequest.BadSignature(HubSignature.Header);
+        }
+
+        if (!ProviderJson.TryDeserialize<TWebhook>(body, out var webhook, out var error))
+        {
+            logger.LogWarning("Refused a {Provider} webhook: {Error}", provider, error);
+            return WebhookRequest.Malformed(error!);
+        }
+
+        return await AcceptAsync(provider, map(webhook!), signedBy, publisher, logger, cancellationToken);
+    }
+
+    /// <summary>
     /// Every brand in the batch must be one whose app secret verified the body (<paramref name="signedBy"/>) before
     /// anything is published. Entries of accounts no brand owns are dropped with a warning and still answered 200: Meta
     /// retries and finally disables a webhook that keeps failing, which would cut off every brand sharing the app.
     /// </summary>
-    public static async Task<Results<Ok, ProblemHttpResult>> AcceptAsync(
+    private static async Task<Results<Ok, ProblemHttpResult>> AcceptAsync(
         string provider, WebhookBatch batch, IReadOnlySet<string> signedBy, IInteractionPublisher publisher, ILogger logger, CancellationToken cancellationToken)
     {
         foreach (var brand in batch.Brands.Keys)
@@ -67,7 +106,7 @@ internal static class MetaPlatform
     }
 
     /// <summary>The brands whose app secret produced <c>X-Hub-Signature-256</c>; empty means nobody we know signed the body.</summary>
-    public static HashSet<string> SignedBy(HttpRequest request, byte[] body, BrandCatalog brands, Func<BrandSettings, string?> appSecretOf)
+    private static HashSet<string> SignedBy(HttpRequest request, byte[] body, BrandCatalog brands, Func<BrandSettings, string?> appSecretOf)
     {
         var header = request.Headers[HubSignature.Header].ToString();
         return BrandSecrets.Verifying(brands, appSecretOf, secret => HubSignature.IsValid(body, header, secret));

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Http;
-using Proxe.Gateway.Providers.Signatures;
 using Proxe.Gateway.Publishing;
 
 namespace Proxe.Gateway.Providers.Meta;
@@ -45,38 +43,15 @@ public static class MetaEndpoints
     internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, BrandCatalog brands) =>
         MetaPlatform.Handshake(request, brands.Brands.Select(b => brands.TryGet(b, out var s) ? s.Meta.VerifyToken : null));
 
-    internal static async Task<Results<Ok, ProblemHttpResult>> Receive(
+    internal static Task<Results<Ok, ProblemHttpResult>> Receive(
         HttpRequest request,
         BrandCatalog brands,
         IInteractionPublisher publisher,
         IOptions<ProviderOptions> options,
         TimeProvider time,
         ILoggerFactory loggers,
-        CancellationToken cancellationToken)
-    {
-        var logger = loggers.CreateLogger(typeof(MetaEndpoints).FullName!);
-        if (!request.HasJsonContentType())
-            return GatewayProblems.UnsupportedMediaType(WebhookRequest.Json);
-
-        var limit = options.Value.MaxBodyBytes;
-        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
-        if (body is null)
-            return GatewayProblems.PayloadTooLarge(limit);
-
-        var signedBy = MetaPlatform.SignedBy(request, body, brands, s => s.Meta.AppSecret);
-        if (signedBy.Count == 0)
-        {
-            logger.LogWarning("Refused a Meta webhook: {Header} missing or made with no configured app secret", HubSignature.Header);
-            return WebhookRequest.BadSignature(HubSignature.Header);
-        }
-
-        if (!ProviderJson.TryDeserialize<MetaWebhook>(body, out var webhook, out var error))
-        {
-            logger.LogWarning("Refused a Meta webhook: {Error}", error);
-            return WebhookRequest.Malformed(error!);
-        }
-
-        var batch = MetaInteractions.Map(webhook!, brands, time.GetUtcNow());
-        return await MetaPlatform.AcceptAsync("Meta", batch, signedBy, publisher, logger, cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        MetaPlatform.ReceiveAsync<MetaWebhook>("Meta", request, brands, s => s.Meta.AppSecret,
+            webhook => MetaInteractions.Map(webhook, brands, time.GetUtcNow()),
+            publisher, options.Value, loggers.CreateLogger(typeof(MetaEndpoints).FullName!), cancellationToken);
 }
