@@ -90,6 +90,19 @@ public sealed class ChannelTests(WorkerHost host) : IClassFixture<WorkerHost>
     }
 
     [Fact]
+    public async Task Nul_characters_from_a_provider_are_dropped_instead_of_failing_the_interaction()
+    {
+        var brand = Brand("nul");
+        var metadata = System.Text.Json.JsonDocument.Parse("""{"caption":"a\u0000b","path":"C:\\u0000x"}""").RootElement;
+        await host.RecordAsync(WhatsApp(brand, "919800055566", "wamid.nul", T0, Text("hel\0lo") with { Metadata = metadata }, name: "Jo\0hn"));
+
+        var message = await host.RowAsync("SELECT content, metadata::text AS metadata FROM messages WHERE brand = @brand", ("brand", brand));
+        Assert.Equal("hello", message["content"]);
+        Assert.Equal("""{"path": "C:\\u0000x", "caption": "ab"}""", message["metadata"]);
+        Assert.Equal("John", await host.ScalarAsync<string>("SELECT customer_name FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
     public async Task Voice_events_without_a_caller_number_join_the_lead_of_their_call()
     {
         var brand = Brand("no-number");

@@ -95,6 +95,9 @@ public static class InteractionEndpoints
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return ([], false, Problem("$", "The body must be one interaction object or {\"interactions\": [...]}."));
 
+            if (PathOfNulCharacter(document.RootElement, "") is { } nulAt)
+                return ([], false, Problem(nulAt, "Text must not contain the NUL character (U+0000): PostgreSQL cannot store it."));
+
             if (document.RootElement.TryGetProperty("interactions", out _))
             {
                 var batch = document.RootElement.Deserialize<InteractionBatchRequest>(options);
@@ -111,6 +114,18 @@ public static class InteractionEndpoints
             return ([], false, Problem(ex.Path ?? "$", string.IsNullOrEmpty(message) ? "Malformed JSON." : message));
         }
     }
+
+    private static string? PathOfNulCharacter(JsonElement element, string path) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString()!.Contains('\0') ? path : null,
+        JsonValueKind.Object => element.EnumerateObject()
+            .Select(p => p.Name.Contains('\0') ? path : PathOfNulCharacter(p.Value, path.Length == 0 ? p.Name : $"{path}.{p.Name}"))
+            .FirstOrDefault(found => found is not null),
+        JsonValueKind.Array => element.EnumerateArray()
+            .Select((item, index) => PathOfNulCharacter(item, $"{path}[{index}]"))
+            .FirstOrDefault(found => found is not null),
+        _ => null,
+    };
 
     private static ValidationProblem Problem(string path, string message)
     {

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Proxe.Workers.Persistence;
 
-internal static class Sql
+internal static partial class Sql
 {
     public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql) => new(sql, connection);
 
@@ -14,7 +15,12 @@ internal static class Sql
         return command;
     }
 
-    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) => command.With(name, value, NpgsqlDbType.Text);
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, and providers do not adapt to us: the character is dropped rather than
+    /// failing the interaction forever.
+    /// </summary>
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) =>
+        command.With(name, value?.Replace("\0", ""), NpgsqlDbType.Text);
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, Guid value) => command.With(name, value, NpgsqlDbType.Uuid);
 
@@ -25,7 +31,12 @@ internal static class Sql
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, DateTimeOffset? value) =>
         command.With(name, value?.UtcDateTime, NpgsqlDbType.TimestampTz);
 
-    public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, string? json) => command.With(name, json, NpgsqlDbType.Jsonb);
+    /// <summary>jsonb refuses the escape \u0000 too; an escaped backslash before "u0000" is text and stays.</summary>
+    public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, string? json) =>
+        command.With(name, json is null ? null : EscapedNul().Replace(json, "$1"), NpgsqlDbType.Jsonb);
+
+    [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\u0000")]
+    private static partial Regex EscapedNul();
 }
 
 /// <summary>Which database failures are worth another attempt: races that a fresh transaction resolves.</summary>

@@ -1,0 +1,62 @@
+using System.Net;
+using Proxe.Contracts;
+using static Proxe.EndToEnd.Tests.Posts;
+
+namespace Proxe.EndToEnd.Tests;
+
+/// <summary>A message that can never be recorded, and a worker that dies between its commit and its publish.</summary>
+public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost>
+{
+    [Fact]
+    public async Task A_message_that_always_fails_lands_in_the_error_queue_with_fault_headers_while_the_rest_keep_flowing()
+    {
+        var owner = host.Brand("poison");
+        var intruder = host.Brand("intruder");
+        await host.PostAndWaitAsync(owner, Channels.Voice, "CA-shared:incoming",
+            Voice("CA-shared:incoming", T0, Customer(phone: "+61 491 570 006"), "CA-shared", Message("call started", Senders.System)));
+
+        // Valid for the gateway, but the CallSid is another brand's call: the worker refuses it on every attempt.
+        var poison = await host.PostInteractionsAsync(intruder,
+            Voice("CA-shared:incoming", T0.AddMinutes(1), Customer(phone: "+61 491 570 007"), "CA-shared", Message("call started", Senders.System)));
+        Assert.Equal(HttpStatusCode.Accepted, poison.StatusCode);
+        var good = Enumerable.Range(1, 5)
+            .Select(i => i % 2 == 0
+                ? Web($"good-{i}", T0.AddMinutes(i), Customer(phone: $"+61 491 570 10{i}"), $"web-good-{i}", Message($"fine {i}"))
+                : Voice($"good-{i}", T0.AddMinutes(i), Customer(phone: $"+61 491 570 10{i}"), $"CA-good-{i}", Message($"fine {i}")));
+        foreach (var body in good)
+            Assert.Equal(HttpStatusCode.Accepted, (await host.PostInteractionsAsync(owner, body)).StatusCode);
+
+        var recorded = await host.WaitForRowsAsync<string>("the owner's call and its five good interactions are recorded",
+            "SELECT content FROM messages WHERE brand = @brand ORDER BY occurred_at", new { brand = owner.Name }, rows => rows.Count == 6);
+        Assert.Equal(["call started", "fine 1", "fine 2", "fine 3", "fine 4", "fine 5"], recorded);
+        await host.Broker.WaitForQueueDepthAsync("voice-interactions_error", 1);
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("voice-interactions_error", 10));
+        Assert.Contains(EndToEndHost.InteractionId(intruder, Channels.Voice, "CA-shared:incoming").ToString(), failed.Payload);
+        Assert.Contains("InvalidOperationException", failed.Headers["MT-Fault-ExceptionType"].GetString());
+        Assert.Contains("another brand", failed.Headers["MT-Fault-Message"].GetString());
+
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", new { brand = intruder.Name }));
+        Assert.Equal("poison", await host.ScalarAsync<string>("SELECT brand FROM voice_sessions WHERE call_sid = 'CA-shared'"));
+        Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
+    }
+
+    [Fact]
+    public async Task A_crash_between_commit_and_publish_heals_on_redelivery()
+    {
+        var brand = host.Brand("crash");
+        await host.PostAndWaitAsync(brand, Channels.Web, "web-c-1", Web("web-c-1", T0, Customer("Chloé", "+33 6 12 34 56 78"), "web-c", Message("bonjour")));
+
+        var whatsApp = EndToEndHost.InteractionId(brand, Channels.WhatsApp, "wamid.crash");
+        host.Probe.CrashAfterNextCommit(whatsApp);
+        await host.PostAndWaitAsync(brand, Channels.WhatsApp, "wamid.crash",
+            WhatsApp("wamid.crash", T0.AddHours(1), Customer(phone: "+33612345678"), "33612345678", Message("re-bonjour")));
+
+        // The first delivery committed and "died"; only the redelivery's LeadInteractionRecorded moved the lead on.
+        Assert.Equal((2, 1), (host.Probe.Commits(whatsApp), host.Probe.JourneyHandled(whatsApp)));
+        var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
+        Assert.Equal(("web", "whatsapp", T0.AddHours(1).UtcDateTime), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.LastInteractionAt));
+        Assert.Equal(["web/customer/text: bonjour", "whatsapp/customer/text: re-bonjour"], (await host.JourneyAsync(lead.Id)).Select(m => m.ToString()));
+        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM whatsapp_sessions WHERE lead_id = @id", new { id = lead.Id }));
+        Assert.Equal(1, lead.UnifiedContextJson.GetProperty("channels").GetProperty("whatsapp").GetProperty("interactions").GetInt32());
+    }
+}
