@@ -89,6 +89,11 @@ internal static class MetaPlatform
             logger.LogWarning("{Provider} webhook names accounts no brand owns, not recorded: {Accounts}", provider, batch.UnknownAccounts);
         }
 
+        if (batch.ProviderErrors.Count > 0)
+        {
+            logger.LogWarning("{Provider} reports errors for {Brands}: {ProviderErrors}", provider, batch.Brands.Keys, batch.ProviderErrors);
+        }
+
         if (batch.Errors.Count > 0)
         {
             logger.LogWarning("Refused a {Provider} webhook: {Errors}", provider, batch.Errors);

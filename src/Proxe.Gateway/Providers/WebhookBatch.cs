@@ -18,4 +18,10 @@ public sealed class WebhookBatch
 
     /// <summary>Echoes of our own messages, read receipts and other events that are not customer interactions.</summary>
     public int Ignored { get; set; }
+
+    /// <summary>
+    /// Problems the provider reports about the account or app (WhatsApp's value-level errors[]): logged for the
+    /// operator, never a reason to refuse the POST. Codes and titles only; details may quote customer data.
+    /// </summary>
+    public List<string> ProviderErrors { get; } = [];
 }

@@ -86,6 +86,8 @@ public sealed class MetaInteractionsTests
     [InlineData("video")]
     [InlineData("audio")]
     [InlineData("file")]
+    [InlineData("ig_reel")]
+    [InlineData("reel")]
     public void Attachments_keep_their_type_and_url(string type)
     {
         var interaction = Assert.Single(Instagram($$$"""
@@ -186,6 +188,22 @@ public sealed class MetaInteractionsTests
     }
 
     [Fact]
+    public void Messenger_postback_without_a_mid_is_keyed_by_sender_and_time_and_keeps_its_referral()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200000,"messaging":[
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190000,
+               "postback":{"title":"Get Started","payload":"GET_STARTED","referral":{"ref":"summer-offer","source":"SHORTLINK","type":"OPEN_THREAD"} }}]}]}
+            """);
+
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("postback:5550001:1762031190000", interaction.ExternalEventId);
+        Assert.Equal("Get Started", interaction.Message!.Content);
+        Assert.Equal("GET_STARTED", Metadata(interaction).GetProperty("payload").GetString());
+        Assert.Equal("summer-offer", Metadata(interaction).GetProperty("referral").GetProperty("ref").GetString());
+    }
+
+    [Fact]
     public void Reaction_gets_an_event_id_of_its_own()
     {
         var interaction = Assert.Single(Instagram("""
@@ -273,6 +291,152 @@ public sealed class MetaInteractionsTests
 
         Assert.Empty(batch.Interactions);
         Assert.Equal(1, batch.Ignored);
+    }
+
+    [Fact]
+    public void Feed_reactions_removals_edits_and_posts_are_ignored_whatever_their_shape()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200,"changes":[
+              {"field":"feed","value":{"from":{"id":"5550001","name":"Ravi"},"item":"reaction","verb":"remove","post_id":"POST_1","parent_id":"POST_1","reaction_type":"love","created_time":1762031190}},
+              {"field":"feed","value":{"from":{"id":"5550001","name":"Ravi"},"item":"comment","verb":"remove","comment_id":"POST_1_C9","post_id":"POST_1","parent_id":"POST_1","created_time":1762031191}},
+              {"field":"feed","value":{"from":{"id":"5550001","name":"Ravi"},"item":"comment","verb":"edited","comment_id":"POST_1_C9","post_id":"POST_1","message":"Price now?","created_time":1762031192}},
+              {"field":"feed","value":{"from":{"id":"{{{PageId}}}","name":"Acme"},"item":"status","verb":"add","post_id":"POST_2","message":"New launch","published":1,"created_time":1762031193,"is_hidden":false}},
+              {"field":"feed","value":{"item":"like","verb":"add","user_id":5550001}},
+              {"field":"ratings","value":{"item":"rating","verb":"add","rating":5,"review_text":"Great","reviewer_id":5550001,"open_graph_story_id":12345}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        Assert.Empty(batch.Interactions);
+        Assert.Equal(6, batch.Ignored);
+    }
+
+    [Fact]
+    public void Instagram_messaging_fields_delivered_as_changes_are_ignored_not_refused()
+    {
+        // The shape Meta's dashboard "Test" button and the Instagram webhooks reference use for the messages and
+        // messaging_handover fields: a messaging event inside changes[].value, where message is an object.
+        var batch = Map($$$"""
+            {"object":"instagram","entry":[{"id":"{{{IgAccount}}}","time":1762031200,"changes":[
+              {"field":"messages","value":{"sender":{"id":"12334"},"recipient":{"id":"23245"},"timestamp":"1527459824","message":{"mid":"random_mid","text":"random_text"} }},
+              {"field":"messaging_handover","value":{"sender":{"id":"12334"},"recipient":{"id":"23245"},"timestamp":1527459824,"pass_thread_control":{"previous_owner_app_id":1,"new_owner_app_id":2,"metadata":"x"} }},
+              {"field":"mentions","value":{"comment_id":"17887498072083520","media_id":"17887498072083520"}},
+              {"field":"story_insights","value":{"media_id":"17887498072083520","exits":3,"replies":0,"reach":44,"taps_forward":4,"taps_back":3,"impressions":444}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        Assert.Empty(batch.Interactions);
+        Assert.Equal(4, batch.Ignored);
+    }
+
+    [Fact]
+    public void A_comment_that_breaks_the_documented_shape_is_an_error_naming_where()
+    {
+        var batch = Map($$$"""
+            {"object":"instagram","entry":[{"id":"{{{IgAccount}}}","time":1762031200,"changes":[{"field":"comments","value":{
+              "from":"1129842642640637","id":"17865799348089039","text":"hi"}}]}]}
+            """);
+
+        Assert.Empty(batch.Interactions);
+        Assert.StartsWith("entry[0].changes[0]: the comment does not have the documented shape", Assert.Single(batch.Errors));
+    }
+
+    [Fact]
+    public void Instagram_reply_to_a_comment_keeps_the_parent_comment()
+    {
+        var batch = Map($$$"""
+            {"object":"instagram","entry":[{"id":"{{{IgAccount}}}","time":1762031200,"changes":[{"field":"comments","value":{
+              "from":{"id":"1129842642640637","username":"asha.rao"},"media":{"id":"17918195224117851","media_product_type":"REELS"},
+              "id":"17865799348089040","parent_id":"17865799348089039","text":"@acme still available?"}}]}]}
+            """);
+
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("17865799348089039", Metadata(interaction).GetProperty("parent_id").GetString());
+        Assert.Equal("REELS", Metadata(interaction).GetProperty("media_product_type").GetString());
+        Assert.Equal("17918195224117851", interaction.Social!.ContentId);
+    }
+
+    [Fact]
+    public void Standby_messages_are_recorded_while_another_app_owns_the_thread()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200000,"standby":[
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190000,"message":{"mid":"m_standby","text":"Is the 3 BHK available?"}},
+              {"sender":{"id":"{{{PageId}}}"},"recipient":{"id":"5550001"},"timestamp":1762031191000,"message":{"mid":"m_agent","text":"Yes!","is_echo":true,"app_id":263902037430900}},
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031192000,"read":{"watermark":1762031191000}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("m_standby", interaction.ExternalEventId);
+        Assert.Equal("messenger:5550001", interaction.SessionKey);
+        Assert.Equal("Is the 3 BHK available?", interaction.Message!.Content);
+        Assert.Equal(2, batch.Ignored);
+    }
+
+    [Fact]
+    public void Handover_and_optin_events_are_ignored()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200000,"messaging":[
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190000,"pass_thread_control":{"new_owner_app_id":"123","metadata":"to inbox"}},
+              {"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190001,"optin":{"ref":"checkbox","user_ref":"UR-1"}},
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190002,"delivery":{"mids":["m_1"],"watermark":1762031190000}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        Assert.Empty(batch.Interactions);
+        Assert.Equal(3, batch.Ignored);
+    }
+
+    [Fact]
+    public void Edited_message_is_recorded_beside_the_original()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200000,"messaging":[
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031195000,
+               "message_edit":{"mid":"m_original","text":"Visit on Sunday instead","num_edit":1}}]}]}
+            """);
+
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("edit:m_original:1", interaction.ExternalEventId);
+        Assert.Equal("message_edit", interaction.Message!.Type);
+        Assert.Equal("Visit on Sunday instead", interaction.Message.Content);
+        Assert.Equal("m_original", Metadata(interaction).GetProperty("edited_mid").GetString());
+        Assert.Equal(1, Metadata(interaction).GetProperty("num_edit").GetInt32());
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1762031195000), interaction.OccurredAt);
+    }
+
+    [Fact]
+    public void Referral_into_an_existing_conversation_records_the_ad_that_brought_the_customer()
+    {
+        var batch = Map($$$"""
+            {"object":"page","entry":[{"id":"{{{PageId}}}","time":1762031200000,"messaging":[
+              {"sender":{"id":"5550001"},"recipient":{"id":"{{{PageId}}}"},"timestamp":1762031190000,
+               "referral":{"ref":"lakeview-3bhk","ad_id":"6045246247433","source":"ADS","type":"OPEN_THREAD",
+                 "ads_context_data":{"ad_title":"Lakeview 3 BHK","photo_url":"https://example.com/ad.jpg","post_id":"POST_7"} }}]}]}
+            """);
+
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("referral:5550001:1762031190000", interaction.ExternalEventId);
+        Assert.Equal("referral", interaction.Message!.Type);
+        Assert.Null(interaction.Message.Content);
+        Assert.Equal("lakeview-3bhk", Metadata(interaction).GetProperty("referral").GetProperty("ref").GetString());
+        Assert.Equal("referral", interaction.Social!.EngagementType);
+        Assert.Equal("6045246247433", interaction.Social.ContentId);
+        Assert.Equal("[referral: ADS]", interaction.Social.EngagementPreview);
+    }
+
+    [Fact]
+    public void Removed_reaction_keeps_the_action_without_an_emoji()
+    {
+        var interaction = Assert.Single(Instagram("""
+            "reaction":{"mid":"m_ours","action":"unreact"}
+            """).Interactions);
+
+        Assert.Equal("reaction:m_ours:1129842642640637:unreact:1762031146380", interaction.ExternalEventId);
+        Assert.Null(interaction.Message!.Content);
+        Assert.Equal("unreact", Metadata(interaction).GetProperty("action").GetString());
     }
 
     [Fact]

@@ -144,6 +144,40 @@ public sealed class ProviderEndpointTests(RabbitMqFixture rabbit) : IClassFixtur
     }
 
     [Fact]
+    public async Task WhatsApp_account_fields_and_webhook_level_errors_are_200_logged_and_publish_nothing()
+    {
+        var body = Encoding.UTF8.GetBytes("""
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1749416383,"changes":[
+              {"field":"account_update","value":{"phone_number":"15550783881","event":"VERIFIED_ACCOUNT"}},
+              {"field":"message_template_status_update","value":{"event":"REJECTED","message_template_id":594425479261596,"message_template_name":"visit_reminder","message_template_language":"en_US","reason":"INCORRECT_CATEGORY"}},
+              {"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+                "errors":[{"code":131000,"title":"Something went wrong","message":"Something went wrong","error_data":{"details":"Message failed to send for +919876543210"}}]}}]}]}
+            """);
+
+        var response = await PostJson(_client, "/webhooks/whatsapp", body, (HubSignature.Header, HubSignature.Sign(body, ProviderTestData.AcmeWhatsAppSecret)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await DrainAsync());
+        Assert.Contains(_logs.Messages, m => m.Contains("131000 Something went wrong"));
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains("9876543210"));
+    }
+
+    [Fact]
+    public async Task Meta_signature_header_name_and_hex_case_do_not_matter_but_two_signatures_are_refused()
+    {
+        var body = ProviderTestData.Sample("whatsapp_text_message_signed_raw.json");
+        const string signature = "sha256=54edfa1d7259e0eb13c677cc7d73d1b5c86cfa12433d19156e058ab9251bc441";
+
+        var upper = await PostJson(_client, "/webhooks/whatsapp", body, ("x-hub-signature-256", "SHA256=" + signature["sha256=".Length..].ToUpperInvariant()));
+        Assert.Equal(HttpStatusCode.OK, upper.StatusCode);
+        Assert.Single(await DrainAsync());
+
+        var twice = await PostJson(_client, "/webhooks/whatsapp", body, (HubSignature.Header, signature), (HubSignature.Header, "sha256=" + new string('0', 64)));
+        await AssertProblem(twice, HttpStatusCode.Unauthorized);
+        Assert.Empty(await DrainAsync());
+    }
+
+    [Fact]
     public async Task WhatsApp_unknown_phone_number_id_signed_by_an_unknown_app_is_401()
     {
         var body = Encoding.UTF8.GetBytes(ProviderTestData.SampleText("whatsapp_text_message.json").Replace("106540352242922", "999000999"));
@@ -299,6 +333,26 @@ public sealed class ProviderEndpointTests(RabbitMqFixture rabbit) : IClassFixtur
     }
 
     [Fact]
+    public async Task Meta_standby_message_is_published_and_messaging_fields_sent_as_changes_are_200()
+    {
+        var body = Encoding.UTF8.GetBytes("""
+            {"object":"page","entry":[{"id":"111899832631525","time":1762031200000,
+              "standby":[{"sender":{"id":"5550001"},"recipient":{"id":"111899832631525"},"timestamp":1762031190000,"message":{"mid":"m_standby","text":"Still there?"}}]}]}
+            """);
+        var test = Encoding.UTF8.GetBytes("""
+            {"object":"instagram","entry":[{"id":"17841400538867190","time":1762031200,"changes":[
+              {"field":"messages","value":{"sender":{"id":"12334"},"recipient":{"id":"23245"},"timestamp":"1527459824","message":{"mid":"random_mid","text":"random_text"}}}]}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostJson(_client, "/webhooks/meta", body, (HubSignature.Header, HubSignature.Sign(body, ProviderTestData.AcmeMetaSecret)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostJson(_client, "/webhooks/meta", test, (HubSignature.Header, HubSignature.Sign(test, ProviderTestData.AcmeMetaSecret)))).StatusCode);
+
+        var (_, message) = Assert.Single(await DrainAsync());
+        Assert.Equal("m_standby", message["externalEventId"]!.GetValue<string>());
+        Assert.Equal("messenger:5550001", message["sessionKey"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Meta_unknown_object_is_400()
     {
         var body = Encoding.UTF8.GetBytes("""{"object":"permissions","entry":[]}""");
@@ -359,6 +413,31 @@ public sealed class ProviderEndpointTests(RabbitMqFixture rabbit) : IClassFixtur
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var (_, message) = Assert.Single(await DrainAsync());
         Assert.Equal("https://api.twilio.com/RE1", message["voice"]!["recordingUrl"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Twilio_dial_leg_to_an_agent_lands_on_the_customers_call_and_a_hidden_caller_has_no_phone()
+    {
+        var dial = Encoding.UTF8.GetBytes("AccountSid=AC1&CallSid=CA_CHILD&ParentCallSid=CA_PARENT&From=%2B919876543210&To=%2B919845000000" +
+                                          "&Direction=outbound-dial&CallStatus=no-answer&SequenceNumber=3");
+        var hidden = Encoding.UTF8.GetBytes("CallSid=CA_HIDDEN&From=%2B266696687&To=%2B13163336936&Direction=inbound&CallStatus=ringing&SequenceNumber=0");
+
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await PostForm(_client, "/webhooks/twilio/voice/status?brand=acme", dial, TwilioStatusUrl + "?brand=acme", ProviderTestData.TwilioToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await PostForm(_client, "/webhooks/twilio/voice/status", hidden, TwilioStatusUrl, ProviderTestData.TwilioToken)).StatusCode);
+
+        var messages = await DrainAsync();
+        Assert.Equal(2, messages.Count);
+        var leg = messages[0].Message;
+        Assert.Equal("CA_PARENT", leg["sessionKey"]!.GetValue<string>());
+        Assert.Equal("CA_PARENT", leg["voice"]!["callSid"]!.GetValue<string>());
+        Assert.Null(leg["customer"]!["phone"]);
+        Assert.Null(leg["voice"]!["callStatus"]);
+        Assert.Equal("dialed party: no-answer", leg["message"]!["content"]!.GetValue<string>());
+        var caller = messages[1].Message;
+        Assert.Equal("anonymous", caller["customer"]!["phone"]!.GetValue<string>());
+        Assert.Null(caller["customer"]!["phoneNormalized"]);
     }
 
     [Fact]

@@ -139,6 +139,8 @@ public sealed class SignatureTests
         Assert.False(TwilioSignature.IsValid(TwilioUrl, Vector1Params, null, "12345"));
         Assert.False(TwilioSignature.IsValid(TwilioUrl, Vector1Params, "not base64!", "12345"));
         Assert.False(TwilioSignature.IsValid(TwilioUrl, Vector1Params, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", null));
+        // A signature made with an empty token is a valid HMAC, yet an unconfigured token must never match.
+        Assert.False(TwilioSignature.IsValid(TwilioUrl, Vector1Params, TwilioSignature.Sign(TwilioUrl, Vector1Params, ""), ""));
     }
 
     [Fact]

@@ -69,6 +69,7 @@ public sealed class TwilioVoiceInteractionsTests
     }
 
     [Theory]
+    [InlineData("queued", null)]
     [InlineData("initiated", null)]
     [InlineData("ringing", null)]
     [InlineData("in-progress", null)]
@@ -125,7 +126,64 @@ public sealed class TwilioVoiceInteractionsTests
 
         Assert.True(TwilioVoiceInteractions.TryRoute(form, null, Brands, out var brand, out _));
         Assert.Equal("globex", brand);
-        Assert.Equal("CA1", Callback(form).Voice!.ChannelData!.Value.GetProperty("parent_call_sid").GetString());
+        var interaction = Callback(form);
+        Assert.Equal("CA1", interaction.Voice!.CallSid);
+        Assert.Equal("CA3", interaction.Voice.ChannelData!.Value.GetProperty("dial_call_sid").GetString());
+    }
+
+    [Theory]
+    [InlineData("ringing", 1, null)]
+    [InlineData("in-progress", 2, "dialed party answered")]
+    [InlineData("no-answer", 3, "dialed party: no-answer")]
+    [InlineData("completed", 4, "dialed party: completed")]
+    public void Dial_leg_to_an_agent_belongs_to_the_customers_call_and_never_moves_its_status(string status, int sequence, string? message)
+    {
+        // <Dial><Number statusCallback=".../status?brand=acme">: the child leg keeps the caller's number as From
+        // (Twilio's default caller id) and calls the agent at To; ParentCallSid is the customer's inbound call.
+        var form = Form("AccountSid=AC1&CallSid=CA_CHILD&ParentCallSid=CA_PARENT&From=%2B919876543210&To=%2B919845000000" +
+                        $"&Direction=outbound-dial&CallStatus={status}&SequenceNumber={sequence}&CallDuration=12&Duration=1");
+
+        Assert.False(TwilioVoiceInteractions.TryRoute(form, null, Brands, out _, out _));
+        var interaction = Callback(form, brandParameter: "acme");
+
+        Assert.Equal($"CA_CHILD:status:{sequence}", interaction.ExternalEventId);
+        Assert.Equal("CA_PARENT", interaction.SessionKey);
+        Assert.Equal("CA_PARENT", interaction.Voice!.CallSid);
+        Assert.Equal(new CustomerInfo(), interaction.Customer);
+        Assert.Null(interaction.Voice.CallStatus);
+        Assert.Null(interaction.Voice.SequenceNumber);
+        Assert.Null(interaction.Voice.CallDurationSeconds);
+        Assert.Null(interaction.Voice.CallDirection);
+        Assert.Null(interaction.Voice.PhoneNumber);
+        var channelData = interaction.Voice.ChannelData!.Value;
+        Assert.Equal("CA_CHILD", channelData.GetProperty("dial_call_sid").GetString());
+        Assert.Equal(status, channelData.GetProperty("dial_call_status").GetString());
+        Assert.Equal("+919845000000", channelData.GetProperty("dialed_number").GetString());
+        Assert.Equal(message, interaction.Message?.Content);
+        if (message is not null)
+        {
+            Assert.Equal(Senders.System, interaction.Message!.Sender);
+            Assert.Equal("dial_status", interaction.Message.Type);
+        }
+    }
+
+    [Fact]
+    public void Call_duration_is_CallDuration_in_seconds_not_the_billed_Duration_in_minutes()
+    {
+        var interaction = Callback(Form("CallSid=CA1&From=%2B919876543210&To=%2B13163336936&Direction=inbound&CallStatus=completed&SequenceNumber=3&CallDuration=61&Duration=2"));
+
+        Assert.Equal(61, interaction.Voice!.CallDurationSeconds);
+        Assert.Equal(61, interaction.Message!.Metadata!.Value.GetProperty("call_duration_seconds").GetInt32());
+    }
+
+    [Fact]
+    public void Answering_machine_detection_result_is_kept()
+    {
+        var interaction = Callback(Form(
+            "CallSid=CA2&From=%2B13163336936&To=%2B919876543210&Direction=outbound-api&CallStatus=in-progress&SequenceNumber=2&AnsweredBy=machine_end_beep"));
+
+        Assert.Equal("919876543210", interaction.Customer.PhoneNormalized);
+        Assert.Equal("machine_end_beep", interaction.Voice!.ChannelData!.Value.GetProperty("answered_by").GetString());
     }
 
     [Fact]
@@ -142,6 +200,39 @@ public sealed class TwilioVoiceInteractionsTests
         Assert.Equal(42, interaction.Voice.ChannelData!.Value.GetProperty("recording_duration_seconds").GetInt32());
         Assert.Null(interaction.Message);
         Assert.Null(interaction.Voice.CallStatus);
+    }
+
+    [Fact]
+    public void Recording_callback_keeps_channels_source_and_start_time()
+    {
+        var interaction = Callback(
+            Form("AccountSid=AC1&CallSid=CA1&RecordingSid=RE1&RecordingUrl=https%3A%2F%2Fapi.twilio.com%2FRE1&RecordingStatus=completed" +
+                 "&RecordingDuration=42&RecordingChannels=2&RecordingSource=StartCallRecordingAPI&RecordingStartTime=Fri%2C+02+Nov+2018+10%3A52%3A29+%2B0000"),
+            brandParameter: "acme");
+
+        var channelData = interaction.Voice!.ChannelData!.Value;
+        Assert.Equal(2, channelData.GetProperty("recording_channels").GetInt32());
+        Assert.Equal("StartCallRecordingAPI", channelData.GetProperty("recording_source").GetString());
+        Assert.Equal("Fri, 02 Nov 2018 10:52:29 +0000", channelData.GetProperty("recording_start_time").GetString());
+        Assert.Equal("completed", channelData.GetProperty("recording_status").GetString());
+    }
+
+    [Theory]
+    [InlineData("absent", null)]
+    [InlineData("failed", "16107")]
+    public void Recording_that_is_absent_or_failed_has_no_url_and_says_why(string status, string? errorCode)
+    {
+        var interaction = Callback(
+            Form($"CallSid=CA1&RecordingSid=RE1&RecordingUrl=https%3A%2F%2Fapi.twilio.com%2FRE1&RecordingStatus={status}&RecordingDuration=0" +
+                 (errorCode is null ? "" : $"&ErrorCode={errorCode}")),
+            "acme");
+
+        Assert.Equal($"CA1:recording:RE1:{status}", interaction.ExternalEventId);
+        Assert.Null(interaction.Voice!.RecordingUrl);
+        Assert.Null(interaction.Message);
+        var channelData = interaction.Voice.ChannelData!.Value;
+        Assert.Equal(status, channelData.GetProperty("recording_status").GetString());
+        Assert.Equal(errorCode, channelData.TryGetProperty("error_code", out var code) ? code.GetString() : null);
     }
 
     [Fact]
@@ -168,6 +259,8 @@ public sealed class TwilioVoiceInteractionsTests
         Assert.Equal("I would like a site visit on Saturday", interaction.Message.Content);
         Assert.Equal("RE1", interaction.Message.Metadata!.Value.GetProperty("recording_sid").GetString());
         Assert.Equal("https://api.twilio.com/RE1", interaction.Voice.RecordingUrl);
+        Assert.Equal("https://x", interaction.Voice.ChannelData!.Value.GetProperty("transcription_url").GetString());
+        Assert.Equal("completed", interaction.Voice.ChannelData.Value.GetProperty("transcription_status").GetString());
     }
 
     [Fact]
@@ -213,6 +306,35 @@ public sealed class TwilioVoiceInteractionsTests
         Assert.Equal("anonymous", interaction.Customer.Phone);
         Assert.Null(interaction.Customer.PhoneNormalized);
         Assert.Equal("Unknown", interaction.Customer.Name);
+    }
+
+    [Theory]
+    [InlineData("%2B266696687", "anonymous")]
+    [InlineData("266696687", "anonymous")]
+    [InlineData("%2B7378742833", "restricted")]
+    [InlineData("%2B8656696", "unknown")]
+    [InlineData("%2B86282452253", "unavailable")]
+    [InlineData("%2B2562533", "blocked")]
+    [InlineData("Restricted", "restricted")]
+    [InlineData("ANONYMOUS", "anonymous")]
+    public void Hidden_caller_ids_are_never_read_as_a_phone_number(string from, string caller)
+    {
+        // Read as digits, every hidden caller of the brand would share one phone identity and so one lead.
+        var interaction = Callback(Form($"CallSid=CA1&From={from}&To=%2B13163336936&Direction=inbound&CallStatus=ringing"));
+
+        Assert.Equal(caller, interaction.Customer.Phone);
+        Assert.Null(interaction.Customer.PhoneNormalized);
+        Assert.DoesNotContain(interaction.Customer.Phone!, char.IsAsciiDigit);
+    }
+
+    [Fact]
+    public void An_empty_From_is_no_phone_at_all()
+    {
+        var interaction = Callback(Form("CallSid=CA1&From=&To=%2B13163336936&Direction=inbound&CallStatus=ringing"));
+
+        Assert.Null(interaction.Customer.Phone);
+        Assert.Null(interaction.Customer.PhoneNormalized);
+        Assert.Equal("CA1", interaction.SessionKey);
     }
 
     [Theory]

@@ -151,6 +151,24 @@ public sealed class WhatsAppInteractionsTests
     }
 
     [Fact]
+    public void Status_keeps_pricing_conversation_and_the_callback_data_we_sent()
+    {
+        var batch = Map("""
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
+            "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+            "statuses":[{"id":"wamid.OUT3","status":"delivered","timestamp":"1749416390","recipient_id":"919876543210",
+              "biz_opaque_callback_data":"lead-42/visit-reminder",
+              "conversation":{"id":"CONV1","origin":{"type":"utility"}},
+              "pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}}]}}]}]}
+            """);
+
+        var channelData = Assert.Single(batch.Interactions).WhatsApp!.ChannelData!.Value;
+        Assert.Equal("lead-42/visit-reminder", channelData.GetProperty("biz_opaque_callback_data").GetString());
+        Assert.Equal("PMP", channelData.GetProperty("pricing").GetProperty("pricing_model").GetString());
+        Assert.Equal("CONV1", channelData.GetProperty("conversation").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public void Several_entries_changes_and_messages_each_become_one_interaction_for_their_own_brand()
     {
         var batch = Map("""
@@ -396,30 +414,167 @@ public sealed class WhatsAppInteractionsTests
     }
 
     [Fact]
-    public void A_type_PROXe_does_not_know_yet_is_kept_with_its_raw_type()
+    public void Order_from_the_catalog_is_its_text_with_the_items_kept()
     {
+        // Meta's order messages reference; item_price is documented as a number and sent with decimals.
         var interaction = Message("""
-            "type":"order","order":{"catalog_id":"CAT","product_items":[{"product_retailer_id":"SKU1","quantity":"1","item_price":"10","currency":"INR"}]}
+            "type":"order","order":{"catalog_id":"194836987003835","text":"Love these!","product_items":[
+              {"product_retailer_id":"di9ozbzfi4","quantity":2,"item_price":7.99,"currency":"USD"},
+              {"product_retailer_id":"nqryix03ez","quantity":1,"item_price":25,"currency":"USD"}]}
             """);
 
         Assert.Equal("order", interaction.Message!.Type);
-        Assert.Equal("CAT", Metadata(interaction).GetProperty("order").GetProperty("catalog_id").GetString());
+        Assert.Equal("Love these!", interaction.Message.Content);
+        var order = Metadata(interaction).GetProperty("order");
+        Assert.Equal("194836987003835", order.GetProperty("catalog_id").GetString());
+        Assert.Equal(7.99m, order.GetProperty("product_items")[0].GetProperty("item_price").GetDecimal());
     }
 
     [Fact]
-    public void System_message_about_a_changed_number_is_from_the_system()
+    public void A_type_PROXe_does_not_know_yet_is_kept_with_its_raw_type()
     {
-        var batch = Map("""
+        var interaction = Message("""
+            "type":"request_welcome"
+            """);
+
+        Assert.Equal("request_welcome", interaction.Message!.Type);
+        Assert.Null(interaction.Message.Content);
+        Assert.Equal("request_welcome", Metadata(interaction).GetProperty("whatsapp_type").GetString());
+    }
+
+    [Fact]
+    public void Unsupported_message_keeps_what_WhatsApp_could_not_deliver()
+    {
+        // Edits reach the Cloud API as "unsupported" with unsupported.type = "edit".
+        var interaction = Message("""
+            "type":"unsupported","unsupported":{"type":"edit"},
+            "errors":[{"code":131051,"title":"Message type unknown","message":"Message type unknown","error_data":{"details":"Message type is currently not supported."}}]
+            """);
+
+        Assert.Equal("unsupported", interaction.Message!.Type);
+        Assert.Equal("edit", Metadata(interaction).GetProperty("unsupported").GetProperty("type").GetString());
+        Assert.Equal("Message type is currently not supported.", Metadata(interaction).GetProperty("errors")[0].GetProperty("error_data").GetProperty("details").GetString());
+    }
+
+    [Fact]
+    public void Flow_reply_keeps_the_flow_name_and_its_response_json()
+    {
+        var interaction = Message("""
+            "type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{"name":"flow","body":"Sent",
+              "response_json":"{\"flow_token\":\"FT-1\",\"visit_date\":\"2026-12-05\"}"}},
+            "context":{"from":"15550783881","id":"wamid.FLOW"}
+            """);
+
+        Assert.Equal("interactive", interaction.Message!.Type);
+        Assert.Equal("Sent", interaction.Message.Content);
+        var metadata = Metadata(interaction);
+        Assert.Equal("nfm_reply", metadata.GetProperty("interactive_type").GetString());
+        Assert.Equal("flow", metadata.GetProperty("flow_name").GetString());
+        Assert.Equal("""{"flow_token":"FT-1","visit_date":"2026-12-05"}""", metadata.GetProperty("response_json").GetString());
+        Assert.Equal("wamid.FLOW", metadata.GetProperty("context").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void Forwarded_message_keeps_its_forwarding_flags()
+    {
+        var interaction = Message("""
+            "type":"text","text":{"body":"Look at this offer"},"context":{"forwarded":true,"frequently_forwarded":true}
+            """);
+
+        var context = Metadata(interaction).GetProperty("context");
+        Assert.True(context.GetProperty("forwarded").GetBoolean());
+        Assert.True(context.GetProperty("frequently_forwarded").GetBoolean());
+        Assert.False(context.TryGetProperty("id", out _));
+    }
+
+    [Fact]
+    public void Identity_change_notice_and_identity_key_hash_are_kept()
+    {
+        var interaction = Message("""
+            "type":"text","text":{"body":"new phone, same me"},
+            "identity":{"acknowledged":true,"created_timestamp":"1749416000","hash":"Sjvjlx8G6Z0="}
+            """,
+            contact: """{"profile":{"name":"Asha Rao"},"wa_id":"919876543210","identity_key_hash":"DF2lS5v2W6x="}""");
+
+        Assert.Equal("Sjvjlx8G6Z0=", Metadata(interaction).GetProperty("identity").GetProperty("hash").GetString());
+        Assert.Equal("DF2lS5v2W6x=", interaction.WhatsApp!.ChannelData!.Value.GetProperty("identity_key_hash").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"body":"User A changed from 919876543210 to 919876543211","wa_id":"919876543211","type":"user_changed_number"}""")]
+    [InlineData("""{"body":"User A changed from 919876543210 to 919876543211","new_wa_id":"919876543211","type":"user_changed_number"}""")]
+    [InlineData("""{"body":"User A changed from 919876543210 to 919876543211","new_wa_id":919876543211,"type":"user_changed_number"}""")]
+    public void System_message_about_a_changed_number_is_from_the_system_and_names_the_new_number(string system)
+    {
+        // System messages come without contacts[]; the current format names the new number wa_id, older ones new_wa_id.
+        var batch = Map($$$"""
             {"object":"whatsapp_business_account","entry":[{"id":"WABA1","changes":[{"field":"messages","value":{
               "messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},
-              "messages":[{"from":"919876543210","id":"wamid.SYS","timestamp":"1749416383","type":"system",
-                "system":{"body":"User A changed from 919876543210 to 919876543211","wa_id":"919876543211","type":"user_changed_number"}}]}}]}]}
+              "messages":[{"from":"919876543210","id":"wamid.SYS","timestamp":"1749416383","type":"system","system":{{{system}}}}]}}]}]}
             """);
 
         var interaction = Assert.Single(batch.Interactions);
         Assert.Equal(Senders.System, interaction.Message!.Sender);
         Assert.Equal("system", interaction.Message.Type);
         Assert.Equal("User A changed from 919876543210 to 919876543211", interaction.Message.Content);
+        Assert.Equal("919876543210", interaction.Customer.PhoneNormalized);
+        Assert.Equal("919876543210", interaction.SessionKey);
+        Assert.Equal("user_changed_number", Metadata(interaction).GetProperty("system_type").GetString());
+        Assert.Equal("919876543211", Metadata(interaction).GetProperty("new_wa_id").GetString());
+    }
+
+    [Fact]
+    public void System_message_about_a_changed_user_id_names_the_old_and_new_ids()
+    {
+        var batch = Map("""
+            {"object":"whatsapp_business_account","entry":[{"id":"WABA1","changes":[{"field":"messages","value":{
+              "messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},
+              "messages":[{"from_user_id":"IN.200","id":"wamid.SYS2","timestamp":"1749416383","type":"system",
+                "system":{"body":"User changed","type":"user_changed_user_id","user_id":"IN.200","previous_user_id":"IN.100"}}]}}]}]}
+            """);
+
+        var interaction = Assert.Single(batch.Interactions);
+        Assert.Equal("IN.200", interaction.Customer.BusinessScopedUserId);
+        Assert.Equal("user_changed_user_id", Metadata(interaction).GetProperty("system_type").GetString());
+        Assert.Equal("IN.200", Metadata(interaction).GetProperty("new_user_id").GetString());
+        Assert.Equal("IN.100", Metadata(interaction).GetProperty("previous_user_id").GetString());
+    }
+
+    [Fact]
+    public void Webhook_level_errors_without_messages_are_reported_not_refused()
+    {
+        // Meta's "errors messages webhook": a system- or account-level problem, no messages and no contacts.
+        var batch = Map("""
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
+              "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+              "errors":[{"code":130429,"title":"Rate limit hit","message":"(#130429) Rate limit hit",
+                "error_data":{"details":"Cloud API message throughput has been reached."},"href":"/docs/whatsapp/cloud-api/support/error-codes/"}]}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        Assert.Empty(batch.Interactions);
+        Assert.Equal(["acme"], batch.Brands.Keys);
+        Assert.Equal(["entry[0].changes[0].value.errors[0]: 130429 Rate limit hit"], batch.ProviderErrors);
+    }
+
+    [Fact]
+    public void Other_webhook_fields_are_ignored_whatever_their_value_holds()
+    {
+        var batch = Map("""
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1749416383,"changes":[
+              {"field":"account_update","value":{"phone_number":"15550783881","event":"ACCOUNT_VIOLATION",
+                "violation_info":{"violation_type":"ADULT"},"ban_info":{"waba_ban_state":["SCHEDULE_FOR_DISABLE"],"waba_ban_date":"DATE"}}},
+              {"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":594425479261596,
+                "message_template_name":"visit_reminder","message_template_language":"en_US","reason":"NONE"}},
+              {"field":"phone_number_quality_update","value":{"display_phone_number":"15550783881","event":"FLAGGED","current_limit":"TIER_10K"}},
+              {"field":"user_preferences","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},
+                "contacts":[{"profile":{"name":"Asha"},"wa_id":"919876543210"}],
+                "user_preferences":[{"wa_id":"919876543210","detail":"User requested to stop marketing messages","category":"marketing_messages","value":"stop","timestamp":1749416383}]}}]}]}
+            """);
+
+        Assert.Empty(batch.Errors);
+        Assert.Empty(batch.Interactions);
+        Assert.Equal(4, batch.Ignored);
     }
 
     [Theory]

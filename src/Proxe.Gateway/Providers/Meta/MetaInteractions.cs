@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Interactions;
@@ -46,6 +47,12 @@ public static class MetaInteractions
                 Add(batch, FromMessaging(messaging, account, out var error), $"entry[{e}].messaging[{m}]", error);
             }
 
+            // While another app (a live-chat inbox) owns the thread, the customer's messages come only here.
+            foreach (var (messaging, m) in (entry.Standby ?? []).Select((messaging, m) => (messaging, m)))
+            {
+                Add(batch, FromMessaging(messaging, account, out var error), $"entry[{e}].standby[{m}]", error);
+            }
+
             foreach (var (change, c) in (entry.Changes ?? []).Select((change, c) => (change, c)))
             {
                 Add(batch, FromChange(change, account, out var error), $"entry[{e}].changes[{c}]", error);
@@ -76,7 +83,7 @@ public static class MetaInteractions
             return null;
         }
 
-        if (senderId is null && (messaging.Message ?? (object?)messaging.Postback ?? messaging.Reaction) is not null)
+        if (senderId is null && (messaging.Message ?? (object?)messaging.Postback ?? (object?)messaging.Reaction ?? messaging.MessageEdit) is not null)
         {
             error = "sender.id is missing.";
             return null;
@@ -148,7 +155,26 @@ public static class MetaInteractions
                     },
                     "reaction", reaction.Mid, emoji);
 
-            // Read and delivery receipts, referrals without a message, handover events...
+            // Messages are append-only: the edit is recorded beside the original, keyed by its edit count.
+            case { MessageEdit: { Mid: { } editedMid } edit }:
+                return Interaction(account, $"edit:{editedMid}:{edit.NumEdit}", senderId!, messaging.Sender?.Username, occurredAt,
+                    new InteractionMessage
+                    {
+                        Sender = Senders.Customer,
+                        Content = edit.Text,
+                        Type = "message_edit",
+                        Metadata = ProviderJson.Object(("edited_mid", editedMid), ("num_edit", edit.NumEdit)),
+                    },
+                    "dm", null, edit.Text);
+
+            // An existing conversation re-opened from an ad, an m.me / ig.me link or a QR code: the touchpoint's source.
+            case { Referral: { ValueKind: JsonValueKind.Object } referral } when senderId is not null:
+                var source = Text(referral, "source");
+                return Interaction(account, $"referral:{senderId}:{messaging.Timestamp}", senderId, messaging.Sender?.Username, occurredAt,
+                    new InteractionMessage { Sender = Senders.Customer, Type = "referral", Metadata = ProviderJson.Object(("referral", referral)) },
+                    "referral", Text(referral, "ad_id"), source is null ? "[referral]" : $"[referral: {source}]");
+
+            // Read and delivery receipts, opt-ins, handover events...
             default:
                 return null;
         }
@@ -157,14 +183,29 @@ public static class MetaInteractions
     private static ChannelInteractionReceived? FromChange(MetaChange change, Account account, out string? error)
     {
         error = null;
-        var value = change.Value;
         var isComment = change.Field switch
         {
             "comments" or "live_comments" => account.Platform == Platforms.Instagram,
-            "feed" => value is { Item: "comment", Verb: "add" },
+            "feed" => Text(change.Value, "item") == "comment" && Text(change.Value, "verb") == "add",
             _ => false,
         };
-        if (!isComment || value is null || value.From?.Id == account.AccountId)
+        if (!isComment)
+        {
+            return null;
+        }
+
+        MetaChangeValue? value;
+        try
+        {
+            value = change.Value?.Deserialize<MetaChangeValue>(ProviderJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            error = $"the comment does not have the documented shape at {ex.Path ?? "$"}.";
+            return null;
+        }
+
+        if (value is null || value.From?.Id == account.AccountId)
         {
             return null;
         }
@@ -195,6 +236,11 @@ public static class MetaInteractions
             "comment", contentId, text);
         return interaction with { Customer = interaction.Customer with { Name = value.From.Name } };
     }
+
+    private static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static ChannelInteractionReceived Interaction(
         Account account, string externalEventId, string userId, string? username, DateTimeOffset occurredAt,

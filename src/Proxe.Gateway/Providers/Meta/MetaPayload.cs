@@ -7,8 +7,12 @@ namespace Proxe.Gateway.Providers.Meta;
 
 public sealed record MetaWebhook(string? Object, IReadOnlyList<MetaEntry>? Entry);
 
-/// <summary>Id is the page id (Messenger) or the Instagram professional account id.</summary>
-public sealed record MetaEntry(string? Id, long? Time, IReadOnlyList<MetaMessaging>? Messaging, IReadOnlyList<MetaChange>? Changes);
+/// <summary>
+/// Id is the page id (Messenger) or the Instagram professional account id. standby[] carries the same events as
+/// messaging[] while another app owns the conversation (handover protocol).
+/// </summary>
+public sealed record MetaEntry(
+    string? Id, long? Time, IReadOnlyList<MetaMessaging>? Messaging, IReadOnlyList<MetaMessaging>? Standby, IReadOnlyList<MetaChange>? Changes);
 
 public sealed record MetaMessaging(
     MetaParty? Sender,
@@ -17,6 +21,7 @@ public sealed record MetaMessaging(
     MetaMessage? Message,
     MetaPostback? Postback,
     MetaReaction? Reaction,
+    MetaMessageEdit? MessageEdit,
     JsonElement? Referral);
 
 public sealed record MetaParty(string? Id, string? Username);
@@ -46,7 +51,11 @@ public sealed record MetaPostback(string? Mid, string? Title, string? Payload, J
 
 public sealed record MetaReaction(string? Mid, string? Action, string? Reaction, string? Emoji);
 
-public sealed record MetaChange(string? Field, MetaChangeValue? Value);
+/// <summary>The customer edited message mid; text is the new content, num_edit counts the edits (at most five).</summary>
+public sealed record MetaMessageEdit(string? Mid, string? Text, int? NumEdit);
+
+/// <summary>Value is read as a comment only for the fields that carry comments; other fields hold other shapes.</summary>
+public sealed record MetaChange(string? Field, JsonElement? Value);
 
 /// <summary>
 /// Instagram "comments": from {id, username}, media {id, media_product_type}, id, parent_id, text.

@@ -19,6 +19,25 @@ public static class TwilioVoiceInteractions
     private static readonly HashSet<string> EndStatuses = ["completed", "busy", "failed", "no-answer", "canceled"];
 
     /// <summary>
+    /// What Twilio puts in From when the caller hides the number: a word, or the word spelled on a keypad
+    /// (+266696687 is ANONYMOUS). Read as a phone, every hidden caller of a brand would become one lead.
+    /// </summary>
+    private static readonly Dictionary<string, string> WithheldCallerIds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["266696687"] = "anonymous",
+        ["7378742833"] = "restricted",
+        ["8656696"] = "unknown",
+        ["86282452253"] = "unavailable",
+        ["2562533"] = "blocked",
+        ["anonymous"] = "anonymous",
+        ["restricted"] = "restricted",
+        ["unknown"] = "unknown",
+        ["unavailable"] = "unavailable",
+        ["blocked"] = "blocked",
+        ["private"] = "private",
+    };
+
+    /// <summary>
     /// The brand owning the call: by its number (To for inbound calls, From for outbound ones), else by the
     /// <c>brand</c> query parameter of the signed callback URL, needed for recording callbacks that carry no numbers.
     /// </summary>
@@ -97,6 +116,23 @@ public static class TwilioVoiceInteractions
         }
 
         var eventId = Field(form, "SequenceNumber") is { } sequence ? $"{callSid}:status:{sequence}" : $"{callSid}:status:{callStatus}";
+        if (IsDialLeg(form))
+        {
+            return Interaction(form, eventId, brand, settings, receivedAt) with
+            {
+                Message = callStatus == "in-progress" || EndStatuses.Contains(callStatus)
+                    ? new InteractionMessage
+                    {
+                        Sender = Senders.System,
+                        Content = callStatus == "in-progress" ? "dialed party answered" : $"dialed party: {callStatus}",
+                        Type = "dial_status",
+                        Metadata = ProviderJson.Object(
+                            ("dial_call_sid", callSid), ("call_status", callStatus), ("call_duration_seconds", Int(form, "CallDuration"))),
+                    }
+                    : null,
+            };
+        }
+
         return Interaction(form, eventId, brand, settings, receivedAt) with
         {
             Message = EndStatuses.Contains(callStatus)
@@ -111,10 +147,51 @@ public static class TwilioVoiceInteractions
         };
     }
 
+    /// <summary>
+    /// A leg a &lt;Dial&gt; opened from the customer's call (to an agent, a forward number): it belongs to the parent
+    /// call's session, its To is not the customer, and its progress is not the customer call's progress.
+    /// </summary>
+    private static bool IsDialLeg(IReadOnlyDictionary<string, StringValues> form) =>
+        Field(form, "Direction") == "outbound-dial" && Field(form, "ParentCallSid") is not null;
+
     private static ChannelInteractionReceived Interaction(
         IReadOnlyDictionary<string, StringValues> form, string externalEventId, string brand, BrandSettings settings, DateTimeOffset receivedAt)
     {
+        var interaction = CallInteraction(form, externalEventId, brand, settings, receivedAt);
+        if (!IsDialLeg(form))
+            return interaction;
+
+        // The parent session already has the customer; the lead is found by the parent's CallSid.
+        var parentCallSid = Field(form, "ParentCallSid")!;
+        return interaction with
+        {
+            Customer = new CustomerInfo(),
+            SessionKey = parentCallSid,
+            Voice = interaction.Voice! with
+            {
+                CallSid = parentCallSid,
+                PhoneNumber = null,
+                CallDirection = null,
+                CallStatus = null,
+                CallDurationSeconds = null,
+                SequenceNumber = null,
+                ChannelData = ProviderJson.Object(
+                    ("dial_call_sid", Field(form, "CallSid")),
+                    ("dial_call_status", Field(form, "CallStatus")),
+                    ("dial_call_duration_seconds", Int(form, "CallDuration")),
+                    ("dialed_number", Field(form, "To")),
+                    ("answered_by", Field(form, "AnsweredBy")),
+                    ("recording_sid", Field(form, "RecordingSid")),
+                    ("recording_status", Field(form, "RecordingStatus"))),
+            },
+        };
+    }
+
+    private static ChannelInteractionReceived CallInteraction(
+        IReadOnlyDictionary<string, StringValues> form, string externalEventId, string brand, BrandSettings settings, DateTimeOffset receivedAt)
+    {
         var (brandNumber, customerNumber) = Numbers(form);
+        var withheld = customerNumber is not null && WithheldCallerIds.TryGetValue(customerNumber.Trim().TrimStart('+'), out var word) ? word : null;
         var callSid = Field(form, "CallSid")!;
         var recordingStatus = Field(form, "RecordingStatus");
         return new ChannelInteractionReceived
@@ -128,8 +205,8 @@ public static class TwilioVoiceInteractions
             Customer = new CustomerInfo
             {
                 Name = Field(form, "CallerName"),
-                Phone = customerNumber,
-                PhoneNormalized = PhoneNormalizer.Normalize(customerNumber, settings.DefaultRegion),
+                Phone = withheld ?? customerNumber,
+                PhoneNormalized = withheld is null ? PhoneNormalizer.Normalize(customerNumber, settings.DefaultRegion) : null,
             },
             SessionKey = callSid,
             Voice = new VoiceDetail
@@ -154,8 +231,13 @@ public static class TwilioVoiceInteractions
                     ("recording_sid", Field(form, "RecordingSid")),
                     ("recording_status", recordingStatus),
                     ("recording_duration_seconds", Int(form, "RecordingDuration")),
+                    ("recording_channels", Int(form, "RecordingChannels")),
+                    ("recording_source", Field(form, "RecordingSource")),
+                    ("recording_start_time", Field(form, "RecordingStartTime")),
+                    ("error_code", Field(form, "ErrorCode")),
                     ("transcription_sid", Field(form, "TranscriptionSid")),
-                    ("transcription_status", Field(form, "TranscriptionStatus"))),
+                    ("transcription_status", Field(form, "TranscriptionStatus")),
+                    ("transcription_url", Field(form, "TranscriptionUrl"))),
             },
         };
     }

@@ -45,6 +45,12 @@ public static class WhatsAppInteractions
                 var account = new Account(brand, settings, entry.Id, phoneNumberId!, value.Metadata?.DisplayPhoneNumber);
                 var path = $"entry[{e}].changes[{c}].value";
 
+                // A webhook-level error (throughput, app or account trouble) comes without messages: the operator must see it.
+                foreach (var (error, i) in (value.Errors ?? []).Select((error, i) => (error, i)))
+                {
+                    batch.ProviderErrors.Add($"{path}.errors[{i}]: {error.Code?.ToString(CultureInfo.InvariantCulture) ?? "?"} {error.Title ?? error.Message}");
+                }
+
                 foreach (var (message, m) in (value.Messages ?? []).Select((message, m) => (message, m)))
                 {
                     if (FromMessage(message, value.Contacts, account, receivedAt, out var error) is { } interaction)
@@ -127,6 +133,7 @@ public static class WhatsAppInteractions
                     ("display_phone_number", account.DisplayPhoneNumber),
                     ("conversation", status.Conversation),
                     ("pricing", status.Pricing),
+                    ("biz_opaque_callback_data", status.BizOpaqueCallbackData),
                     ("errors", status.Errors)),
             },
         };
@@ -161,7 +168,10 @@ public static class WhatsAppInteractions
                 BusinessAccountId = account.BusinessAccountId,
                 PhoneNumberId = account.PhoneNumberId,
                 ContactId = contactId,
-                ChannelData = ProviderJson.Object(("display_phone_number", account.DisplayPhoneNumber), ("parent_user_id", contact?.ParentUserId)),
+                ChannelData = ProviderJson.Object(
+                    ("display_phone_number", account.DisplayPhoneNumber),
+                    ("parent_user_id", contact?.ParentUserId),
+                    ("identity_key_hash", contact?.IdentityKeyHash)),
             },
         };
     }
@@ -236,17 +246,23 @@ public static class WhatsAppInteractions
                     ("removed", string.IsNullOrEmpty(message.Reaction?.Emoji) ? true : null)]);
                 break;
             case "order":
+                content = Text(message.Order, "text");
                 fields.Add(("order", message.Order));
                 break;
             case "system":
-                content = message.System is { ValueKind: JsonValueKind.Object } system && system.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String
-                    ? body.GetString()
-                    : null;
-                fields.Add(("system", message.System));
+                // The customer's new number (wa_id; new_wa_id before v12) or new business-scoped id: the hint that links
+                // the new identity to this lead. The message itself still comes from the old one.
+                content = Text(message.System, "body");
+                fields.AddRange([
+                    ("system_type", Text(message.System, "type")),
+                    ("new_wa_id", Text(message.System, "wa_id") ?? Text(message.System, "new_wa_id")),
+                    ("new_user_id", Text(message.System, "user_id")),
+                    ("previous_user_id", Text(message.System, "previous_user_id")),
+                    ("system", message.System)]);
                 break;
             default:
                 // "unsupported"/"unknown": WhatsApp tells why in errors[]; the type is kept as sent.
-                fields.Add(("whatsapp_type", message.Type));
+                fields.AddRange([("whatsapp_type", message.Type), ("unsupported", message.Unsupported)]);
                 break;
         }
 
@@ -258,9 +274,20 @@ public static class WhatsAppInteractions
         }
 
         fields.Add(("referral", message.Referral));
+        fields.Add(("identity", message.Identity));
         fields.Add(("errors", message.Errors));
         return (string.IsNullOrEmpty(content) ? null : content, type, ProviderJson.Object([.. fields]));
     }
+
+    private static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(property, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
 
     private static IEnumerable<string> SharedContactNames(JsonElement? contacts)
     {

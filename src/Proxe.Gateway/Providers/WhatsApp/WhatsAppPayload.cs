@@ -16,12 +16,16 @@ public sealed record WhatsAppValue(
     WhatsAppMetadata? Metadata,
     IReadOnlyList<WhatsAppContact>? Contacts,
     IReadOnlyList<WhatsAppMessage>? Messages,
-    IReadOnlyList<WhatsAppStatus>? Statuses);
+    IReadOnlyList<WhatsAppStatus>? Statuses,
+    IReadOnlyList<WhatsAppError>? Errors);
 
 public sealed record WhatsAppMetadata(string? DisplayPhoneNumber, string? PhoneNumberId);
 
-/// <summary>wa_id is the phone; user_id the business-scoped user id, the only id of a user who hides the phone behind a username.</summary>
-public sealed record WhatsAppContact(WhatsAppProfile? Profile, string? WaId, string? UserId, string? ParentUserId);
+/// <summary>
+/// wa_id is the phone; user_id the business-scoped user id, the only id of a user who hides the phone behind a username.
+/// identity_key_hash comes when the business checks for identity changes (a new device or reinstall).
+/// </summary>
+public sealed record WhatsAppContact(WhatsAppProfile? Profile, string? WaId, string? UserId, string? ParentUserId, string? IdentityKeyHash);
 
 public sealed record WhatsAppProfile(string? Name, string? Username);
 
@@ -47,7 +51,12 @@ public sealed record WhatsAppMessage
     public WhatsAppContext? Context { get; init; }
     public JsonElement? Referral { get; init; }
     public JsonElement? Order { get; init; }
+    /// <summary>user_changed_number (body, wa_id or the older new_wa_id) or user_changed_user_id (user_id, previous_user_id).</summary>
     public JsonElement? System { get; init; }
+    /// <summary>What WhatsApp could not deliver to the API, e.g. {"type":"edit"}; errors[] says why.</summary>
+    public JsonElement? Unsupported { get; init; }
+    /// <summary>Security notification: {acknowledged, created_timestamp, hash} when the customer's identity key changed.</summary>
+    public JsonElement? Identity { get; init; }
     public IReadOnlyList<WhatsAppError>? Errors { get; init; }
 }
 
@@ -85,4 +94,5 @@ public sealed record WhatsAppStatus(
     string? RecipientUserId,
     JsonElement? Conversation,
     JsonElement? Pricing,
+    string? BizOpaqueCallbackData,
     IReadOnlyList<WhatsAppError>? Errors);
