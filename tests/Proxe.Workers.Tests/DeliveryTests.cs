@@ -111,4 +111,21 @@ public sealed class DeliveryTests(WorkerHost host) : IClassFixture<WorkerHost>
             ("brand", brand), ("lead", lead["id"]!))).Select(row => (string)row["identity"]!);
         Assert.Equal(["email:priya@example.com", "instagram:17841400000001", "phone:919845012345", "web_visitor:web-id", "whatsapp:919845012345"], identities);
     }
+
+    [Fact]
+    public async Task A_WhatsApp_number_change_keeps_the_customer_on_one_lead()
+    {
+        var brand = Brand("new-number");
+        await host.RecordAsync(WhatsApp(brand, "919845000001", "wamid.old.1", T0, Text("hi")));
+        var changed = System.Text.Json.JsonDocument.Parse("""{"system_type":"user_changed_number","new_wa_id":"919845000002"}""").RootElement;
+        await host.RecordAsync(WhatsApp(brand, "919845000001", "wamid.old.2", T0.AddMinutes(1),
+            new InteractionMessage { Sender = Senders.System, Type = "system", Content = "User A changed from 919845000001 to 919845000002", Metadata = changed }));
+        await host.RecordAsync(WhatsApp(brand, "919845000002", "wamid.new.1", T0.AddMinutes(2), Text("it's me, new number")));
+
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        var identities = (await host.RowsAsync("SELECT kind || ':' || value AS identity FROM lead_identities WHERE brand = @brand ORDER BY 1", ("brand", brand)))
+            .Select(row => (string)row["identity"]!);
+        Assert.Equal(["phone:919845000001", "phone:919845000002", "whatsapp:919845000001", "whatsapp:919845000002"], identities);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Proxe.Contracts;
 
 namespace Proxe.Workers.Interactions;
@@ -54,6 +55,32 @@ public readonly record struct LeadIdentity(string Kind, string Value)
 
         return identities.Distinct().OrderBy(identity => identity.Strength).ToList();
     }
+
+    /// <summary>
+    /// A WhatsApp system message from the customer's old number announces the new one (new_wa_id) or a new
+    /// business-scoped id (new_user_id): those join the lead the message belongs to, unless another lead has them.
+    /// </summary>
+    public static IReadOnlyList<LeadIdentity> AnnouncedBy(ChannelInteractionReceived interaction)
+    {
+        if (interaction is not { Channel: Channels.WhatsApp, Message: { Type: "system", Metadata: { ValueKind: JsonValueKind.Object } metadata } })
+            return [];
+
+        var announced = new List<LeadIdentity>();
+        if (Text(metadata, "new_wa_id") is { } waId)
+        {
+            announced.Add(new LeadIdentity(Platforms.WhatsApp, waId));
+            if (NormalizedPhone(new CustomerInfo { Phone = waId }) is { } phone)
+                announced.Add(new LeadIdentity(Phone, phone));
+        }
+        if (Text(metadata, "new_user_id") is { } userId)
+            announced.Add(new LeadIdentity(Platforms.WhatsApp, userId));
+        return announced;
+    }
+
+    static string? Text(JsonElement metadata, string name) =>
+        metadata.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()!.Trim()
+            : null;
 
     /// <summary>The gateway normalizes with libphonenumber; digits-only is the seed's normalize_phone() for anything else.</summary>
     public static string? NormalizedPhone(CustomerInfo customer)

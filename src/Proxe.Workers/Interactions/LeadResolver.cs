@@ -22,12 +22,13 @@ public static class LeadResolver
                 ? await ResolveByCallAsync(connection, interaction, call.CallSid, cancellationToken)
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
-        await LockAsync(connection, interaction.Brand, identities, cancellationToken);
+        var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
+        await LockAsync(connection, interaction.Brand, allIdentities, cancellationToken);
 
         var leadId = await FindAsync(connection, interaction.Brand, identities, cancellationToken)
                      ?? await CreateAsync(connection, interaction, cancellationToken);
 
-        await AttachAsync(connection, interaction, leadId, identities, cancellationToken);
+        await AttachAsync(connection, interaction, leadId, allIdentities, cancellationToken);
         await FillBlanksAsync(connection, interaction, leadId, cancellationToken);
         return leadId;
     }
