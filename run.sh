@@ -2,9 +2,14 @@
 # Runs PROXe locally: PostgreSQL + RabbitMQ (Docker Compose when a Docker engine answers, else the
 # system packages via deploy/local/start.sh), migrations, then gateway, workers and dashboard.
 # Ctrl+C stops the services, and PostgreSQL/RabbitMQ too when this script started them.
+# ./run.sh --demo also runs `proxe demo` (the seed's three scenarios) once everything is ready.
 #   PROXE_GATEWAY_PORT (5080)  PROXE_DASHBOARD_PORT (5081)  PROXE_WORKERS_PORT (5082)
 #   PROXE_PG_PORT (5432)  PROXE_AMQP_PORT (5672)  PROXE_RABBITMQ_MGMT_PORT (15672)
 set -euo pipefail
+demo=""
+for arg in "$@"; do
+  case "$arg" in --demo) demo=1 ;; *) echo "usage: ./run.sh [--demo]" >&2; exit 2 ;; esac
+done
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT="$(pwd -P)"
 
@@ -19,17 +24,15 @@ PROXE_APP_PASSWORD=$(token)
 PROXE_DEMO_BRAND=demo
 PROXE_DEMO_API_KEY=$(token)
 PROXE_DEMO_WEB_SECRET=$(token)
+PROXE_DEMO_DASHBOARD_KEY=$(token)
 EOF
   umask 022
 fi
 set -a; source "$secrets"; set +a
-if [ -z "${PROXE_DEMO_DASHBOARD_KEY:-}" ]; then # also upgrades a local.env from before the dashboard had keys
-  echo "PROXE_DEMO_DASHBOARD_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$secrets"
-  set -a; source "$secrets"; set +a
-fi
 
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
   echo "[proxe] Docker engine found: docker compose up (Ctrl+C stops)"
+  [ -z "$demo" ] || echo "[proxe] --demo: once it is up, run 'set -a; . .proxe/local.env; dotnet run --project src/Proxe.Cli -- demo' in another terminal"
   exec docker compose up --build
 fi
 
@@ -128,6 +131,13 @@ PROXe is running:
               dashboard key: $PROXE_DEMO_DASHBOARD_KEY   (all in .proxe/local.env)
 Ctrl+C stops everything.
 EOF
+
+if [ -n "$demo" ]; then
+  echo
+  dotnet run --no-build --project src/Proxe.Cli -- demo --gateway "http://127.0.0.1:$GATEWAY_PORT" \
+    --dashboard "http://127.0.0.1:$DASHBOARD_PORT" --db "$app_cs;Options=-c role=proxe_reader" \
+    || echo "[proxe] the demo failed (see above); the services keep running" >&2
+fi
 
 # Returns when Ctrl+C arrives or any service exits.
 wait -n 2>/dev/null || true

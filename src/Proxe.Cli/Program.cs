@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Proxe.Cli.Demo;
 using Proxe.Cli.Dlq;
 using Proxe.Cli.Migrations;
 
@@ -6,6 +7,7 @@ var root = new RootCommand("PROXe operations tool.")
 {
     MigrateCommand.Create(),
     DlqCommand.Create(),
+    DemoCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
