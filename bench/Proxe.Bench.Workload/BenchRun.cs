@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+
+namespace Proxe.Bench.Workload;
+
+/// <summary>
+/// Marks everything one benchmark run writes, so runs against the same database never collide and the run's rows
+/// can be counted: the id is in every external id and session key, the phone tag in every customer phone.
+/// </summary>
+public sealed record BenchRun(string Id, int PhoneTag)
+{
+    public const int MaxLeads = 100_000;
+
+    public static BenchRun New() =>
+        new(RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8), RandomNumberGenerator.GetInt32(1000, 10_000));
+
+    /// <summary>Every external_event_id of the run is this prefix plus a number.</summary>
+    public string ExternalIdPrefix => $"bench-{Id}-";
+
+    /// <summary>A 10-digit Indian mobile number: 9, the tag, the lead number.</summary>
+    public string NationalPhone(int lead) => $"9{PhoneTag:D4}{lead:D5}";
+
+    /// <summary>What the gateway stores for the lead (brand region IN): country code and national number, digits only.</summary>
+    public string NormalizedPhone(int lead) => "91" + NationalPhone(lead);
+
+    /// <summary>Every normalized phone of the run starts with it.</summary>
+    public string PhonePrefix => $"919{PhoneTag:D4}";
+}
