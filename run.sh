@@ -101,7 +101,8 @@ start_service Gateway "$GATEWAY_PORT" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__ApiKey=$PROXE_DEMO_API_KEY" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET"
-start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest"
+# Auto-prepare: the workers repeat a handful of statements, so PostgreSQL plans each once per connection (bench/README.md).
+start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest;Max Auto Prepare=64"
 start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader" \
   "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Key=$PROXE_DEMO_DASHBOARD_KEY" \
   "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Brands__0=$PROXE_DEMO_BRAND"
