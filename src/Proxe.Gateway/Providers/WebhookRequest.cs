@@ -14,6 +14,19 @@ internal static class WebhookRequest
         MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
         && contentType.MediaType.Equals(Form, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>What every webhook may answer besides success; endpoints that refuse an unknown account add 404.</summary>
+    public static RouteHandlerBuilder ProducesWebhookProblems(this RouteHandlerBuilder endpoint, params int[] more)
+    {
+        int[] common =
+        [
+            StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge,
+            StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable,
+        ];
+        foreach (var status in common.Concat(more).Order())
+            endpoint.ProducesProblem(status);
+        return endpoint;
+    }
+
     public static ProblemHttpResult Malformed(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook");
 

@@ -27,11 +27,7 @@ public static class MetaEndpoints
                 "entries of an account no brand owns are dropped with a warning (still 200).")
             .Accepts<MetaWebhook>(WebhookRequest.Json)
             .Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesWebhookProblems()
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 ProviderExamples.ApplyJson(operation, ("dm", "An Instagram DM", ProviderExamples.InstagramDm), ("comment", "An Instagram comment", ProviderExamples.InstagramComment));

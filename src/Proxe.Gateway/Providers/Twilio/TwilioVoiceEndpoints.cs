@@ -27,12 +27,7 @@ public static class TwilioVoiceEndpoints
                 "(text/xml). Unknown number: 404 problem.")
             .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
             .Produces<string>(StatusCodes.Status200OK, "text/xml")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesWebhookProblems(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 ProviderExamples.ApplyForm(operation, ("incoming", "An inbound call, ringing", ProviderExamples.TwilioIncoming));
@@ -48,12 +43,7 @@ public static class TwilioVoiceEndpoints
                 "point them at this URL with ?brand=<brand> (the query is part of the signed URL).")
             .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesWebhookProblems(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 ProviderExamples.ApplyForm(operation, ("completed", "The call completed", ProviderExamples.TwilioCompleted));

@@ -24,12 +24,7 @@ public static class WebWidgetEndpoints
                 "202 with the interaction ids after RabbitMQ confirmed. Unknown brand: 404 problem.")
             .Accepts<WebWidgetEvent>(WebhookRequest.Json)
             .Produces<InteractionsAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesWebhookProblems(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 ProviderExamples.ApplyJson(operation, ("chat", "Two chat messages and a booking", ProviderExamples.WebChat), ("booking", "A booking change without messages", ProviderExamples.WebBooking));

@@ -26,11 +26,7 @@ public static class WhatsAppEndpoints
                 "phone_number_id no brand owns are dropped with a warning (still 200, so Meta does not disable the app's webhook).")
             .Accepts<WhatsAppWebhook>(WebhookRequest.Json)
             .Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesWebhookProblems()
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 ProviderExamples.ApplyJson(operation, ("text", "An inbound text message", ProviderExamples.WhatsAppText), ("status", "A delivery receipt", ProviderExamples.WhatsAppStatus));
