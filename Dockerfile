@@ -12,9 +12,8 @@ ARG SERVICE
 ARG ASSEMBLY=Proxe.${SERVICE}
 WORKDIR /app
 COPY --from=build /app .
-# URLS (not only ASPNETCORE_URLS) so that an appsettings.json "Urls" meant for local runs cannot win.
 ENV APP_DLL=${ASSEMBLY}.dll \
-    URLS=http://+:8080
+    ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 USER $APP_UID
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$APP_DLL\" \"$@\"", "--"]
