@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Publishing;
+using Proxe.Messaging;
 using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway;

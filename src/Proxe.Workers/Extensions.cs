@@ -4,6 +4,7 @@ using MassTransit.Saga;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Proxe.Contracts;
+using Proxe.Messaging;
 using Proxe.ServiceDefaults;
 using Proxe.Workers.Interactions;
 using Proxe.Workers.Journey;

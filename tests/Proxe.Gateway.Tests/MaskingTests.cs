@@ -1,4 +1,4 @@
-using Proxe.ServiceDefaults;
+using Proxe.Domain;
 
 namespace Proxe.Gateway.Tests;
 

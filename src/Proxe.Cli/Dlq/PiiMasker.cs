@@ -3,12 +3,12 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Proxe.ServiceDefaults;
+using Proxe.Domain;
 
 namespace Proxe.Cli.Dlq;
 
 /// <summary>
-/// Keeps personal data off the operator's terminal with the services' masking rules (Proxe.ServiceDefaults.Masking),
+/// Keeps personal data off the operator's terminal with the services' masking rules (Proxe.Domain.Masking),
 /// applied to whole message bodies and fault texts.
 /// </summary>
 public static partial class PiiMasker

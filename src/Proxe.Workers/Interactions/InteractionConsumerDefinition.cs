@@ -1,5 +1,5 @@
 using MassTransit;
-using Proxe.ServiceDefaults;
+using Proxe.Messaging;
 using Proxe.Workers.Persistence;
 
 namespace Proxe.Workers.Interactions;

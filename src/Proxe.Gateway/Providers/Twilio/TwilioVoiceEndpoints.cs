@@ -7,6 +7,7 @@ using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Gateway.Publishing;
+using Proxe.Domain;
 using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway.Providers.Twilio;

@@ -2,7 +2,7 @@ using MassTransit;
 using Proxe.Contracts;
 using RabbitMQ.Client;
 
-namespace Proxe.ServiceDefaults;
+namespace Proxe.Messaging;
 
 /// <summary>
 /// The broker layout shared by the gateway (publisher) and the workers (consumers):

@@ -1,4 +1,4 @@
-namespace Proxe.ServiceDefaults;
+namespace Proxe.Domain;
 
 /// <summary>
 /// What may appear in logs instead of personal data: phones and emails keep just enough to tell
