@@ -135,9 +135,10 @@ public class LegacyUpgradeTests
         await using var db = await database.DataSource.OpenConnectionAsync();
         var before = await SnapshotAsync(db);
 
-        // As in Supabase's SQL editor: the same file run again by hand.
-        await using (var again = new NpgsqlCommand(Migration.Embedded()[0].Sql, db))
+        // As in Supabase's SQL editor: the same files run again by hand, in order.
+        foreach (var migration in Migration.Embedded())
         {
+            await using var again = new NpgsqlCommand(migration.Sql, db);
             await again.ExecuteNonQueryAsync();
         }
 
@@ -157,7 +158,7 @@ public class LegacyUpgradeTests
         var applied = await MigrationRunner.MigrateAsync(database.ConnectionString);
 
         await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal(["001_rename_sessions_to_all_leads.sql"], applied);
+        Assert.Equal(Migration.Embedded().Select(migration => migration.Name), applied);
         var tables = await db.QueryAsync<string>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
         Assert.Equal(Tables.Order(StringComparer.Ordinal), tables);

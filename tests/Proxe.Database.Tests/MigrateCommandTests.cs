@@ -17,7 +17,7 @@ public class MigrateCommandTests
 
         Assert.Equal(0, exitCode);
         await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal(["001_rename_sessions_to_all_leads.sql"], await db.QueryAsync<string>("SELECT name FROM schema_migrations"));
+        Assert.Equal(Migration.Embedded().Select(migration => migration.Name), await db.QueryAsync<string>("SELECT name FROM schema_migrations ORDER BY version"));
     }
 
     [Fact]

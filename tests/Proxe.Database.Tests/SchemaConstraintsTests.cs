@@ -67,6 +67,31 @@ public class SchemaConstraintsTests(PostgresDatabaseFixture database) : IClassFi
         Assert.Equal(("voice", "whatsapp"), lead);
     }
 
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("proxe_ingest")]
+    public async Task First_touchpoint_moves_only_to_an_earlier_interaction(string role)
+    {
+        var id = await WithConnection(database.ConnectionString, db => LeadAsync(db, "origin", "whatsapp", phone: $"91{Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}"));
+        await using var db = new NpgsqlConnection(role == "postgres" ? database.ConnectionString : database.ConnectionStringFor(role));
+        await db.OpenAsync();
+        var firstAt = await db.ExecuteScalarAsync<DateTime>("SELECT first_interaction_at FROM all_leads WHERE id = @id", new { id });
+
+        var later = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
+            "UPDATE all_leads SET first_touchpoint = 'web', first_interaction_at = first_interaction_at + interval '1 second' WHERE id = @id", new { id }));
+        Assert.Equal(PostgresErrorCodes.IntegrityConstraintViolation, later.SqlState);
+        var same = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
+            "UPDATE all_leads SET first_touchpoint = 'web' WHERE id = @id", new { id }));
+        Assert.Equal(PostgresErrorCodes.IntegrityConstraintViolation, same.SqlState);
+
+        await db.ExecuteAsync(
+            "UPDATE all_leads SET first_touchpoint = 'web', first_interaction_at = first_interaction_at - interval '1 minute' WHERE id = @id", new { id });
+
+        var origin = await db.QuerySingleAsync<(string First, DateTime At)>(
+            "SELECT first_touchpoint, first_interaction_at FROM all_leads WHERE id = @id", new { id });
+        Assert.Equal(("web", firstAt.AddMinutes(-1)), origin);
+    }
+
     [Fact]
     public async Task A_new_lead_starts_with_its_first_touchpoint_as_last_touchpoint()
     {

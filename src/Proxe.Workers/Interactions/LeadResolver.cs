@@ -102,8 +102,8 @@ public static class LeadResolver
     {
         await using var command = connection.Command("""
             INSERT INTO all_leads AS l (brand, customer_name, email, phone, customer_phone_normalized,
-                                        first_touchpoint, last_touchpoint, last_interaction_at)
-            VALUES (@brand, @name, @email, @phone, @phone_normalized, @channel, @channel, @occurred_at)
+                                        first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at)
+            VALUES (@brand, @name, @email, @phone, @phone_normalized, @channel, @occurred_at, @channel, @occurred_at)
             ON CONFLICT (brand, customer_phone_normalized) WHERE customer_phone_normalized IS NOT NULL
             DO UPDATE SET updated_at = l.updated_at
             RETURNING l.id

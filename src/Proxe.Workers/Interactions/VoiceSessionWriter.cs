@@ -35,7 +35,7 @@ public sealed class VoiceSessionWriter : SessionWriter
                 @customer_phone_normalized, @phone_number, @caller, @call_direction, @call_status, @sequence,
                 @duration, @recording_url, @transcription, @call_summary, @sentiment, @conversation_context,
                 @user_inputs_summary, @audio_quality, @channel_data)
-            ON CONFLICT (call_sid) DO UPDATE SET
+            ON CONFLICT (brand, call_sid) DO UPDATE SET
                 customer_name = coalesce(excluded.customer_name, s.customer_name),
                 customer_email = coalesce(excluded.customer_email, s.customer_email),
                 customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
