@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Proxe.Cli.Demo;
@@ -77,7 +78,7 @@ public sealed partial class DemoCommandTests(EndToEndHost host, ITestOutputHelpe
         var step = DemoScenarios.Create(brand.Name, "000001", DateTimeOffset.UtcNow)[0].Steps[0];
         var gateway = new DemoGateway(host.Client, brand.ApiKey);
 
-        var refused = await Assert.ThrowsAsync<DemoException>(() =>
+        var refused = await Assert.ThrowsAsync<CliException>(() =>
             gateway.PostAsync(step with { OccurredAt = DateTimeOffset.UtcNow.AddHours(1), Customer = new() }, CancellationToken.None));
 
         Assert.StartsWith($"The gateway refused whatsapp event {step.ExternalEventId} (400 Bad Request):", refused.Message);

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 using Proxe.Cli.Dlq;
 
@@ -72,7 +73,7 @@ public static class DemoCommand
             {
                 return await DemoRun.RunAsync(new DemoGateway(gatewayClient ?? ownClient!, apiKey), settings, output, cancellationToken);
             }
-            catch (DemoException e)
+            catch (CliException e)
             {
                 await output.FlushAsync(CancellationToken.None);
                 await error.WriteLineAsync(e.Message);

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.Text.Json;
 using Npgsql;
 using Proxe.Cli.Dlq;
@@ -25,7 +26,7 @@ public sealed class DemoDatabase : IAsyncDisposable
         }
         catch (ArgumentException e)
         {
-            throw new DemoException($"--db is not a valid Npgsql connection string: {e.Message}", ExitCodes.Usage);
+            throw new CliException($"--db is not a valid Npgsql connection string: {e.Message}", ExitCodes.Usage);
         }
         _brand = brand;
     }
@@ -63,7 +64,7 @@ public sealed class DemoDatabase : IAsyncDisposable
         }
         catch (NpgsqlException e)
         {
-            throw new DemoException($"Cannot read the PROXe database given with --db: {e.Message}");
+            throw new CliException($"Cannot read the PROXe database given with --db: {e.Message}");
         }
     }
 

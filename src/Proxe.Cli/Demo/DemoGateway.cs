@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,11 +28,11 @@ public sealed class DemoGateway(HttpClient client, string apiKey)
         }
         catch (HttpRequestException e)
         {
-            throw new DemoException($"Cannot reach the gateway at {Address}: {e.Message.TrimEnd('.')}. Is ./run.sh running? (--gateway sets the address.)");
+            throw new CliException($"Cannot reach the gateway at {Address}: {e.Message.TrimEnd('.')}. Is ./run.sh running? (--gateway sets the address.)");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DemoException($"The gateway at {Address} did not answer within {client.Timeout.TotalSeconds:0} seconds.");
+            throw new CliException($"The gateway at {Address} did not answer within {client.Timeout.TotalSeconds:0} seconds.");
         }
 
         using (response)
@@ -40,16 +41,16 @@ public sealed class DemoGateway(HttpClient client, string apiKey)
             return response.StatusCode switch
             {
                 HttpStatusCode.Accepted => AcceptedId(body),
-                HttpStatusCode.Unauthorized => throw new DemoException(
+                HttpStatusCode.Unauthorized => throw new CliException(
                     $"The gateway refused the key (401 Unauthorized). Pass the brand's {ApiKeyHeader} with --key or set " +
                     $"{DemoCommand.ApiKeyVariable} (./run.sh writes it to .proxe/local.env)."),
-                HttpStatusCode.Forbidden => throw new DemoException(
+                HttpStatusCode.Forbidden => throw new CliException(
                     $"The key does not belong to brand '{interaction.Brand}' (403 Forbidden). Pass --brand with the key's brand."),
-                HttpStatusCode.ServiceUnavailable => throw new DemoException(
+                HttpStatusCode.ServiceUnavailable => throw new CliException(
                     $"The gateway cannot hand messages to RabbitMQ right now (503 Service Unavailable{RetryAfter(response)}). " +
                     $"{Problem(body).Detail} Nothing of this step was accepted; run the demo again once the broker is back."),
-                HttpStatusCode.BadRequest => throw new DemoException(Invalid(interaction, Problem(body))),
-                var status => throw new DemoException(
+                HttpStatusCode.BadRequest => throw new CliException(Invalid(interaction, Problem(body))),
+                var status => throw new CliException(
                     $"The gateway answered {(int)status} {response.ReasonPhrase} to {interaction.Channel} event {interaction.ExternalEventId}. " +
                     $"{Problem(body).Title} {Problem(body).Detail}".TrimEnd()),
             };
@@ -59,7 +60,7 @@ public sealed class DemoGateway(HttpClient client, string apiKey)
     static Guid AcceptedId(string body) =>
         JsonSerializer.Deserialize<Accepted>(body, DemoInteraction.Json)?.InteractionIds.FirstOrDefault() is { } id && id != Guid.Empty
             ? id
-            : throw new DemoException($"The gateway answered 202 without an interaction id: {body}");
+            : throw new CliException($"The gateway answered 202 without an interaction id: {body}");
 
     static string RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {

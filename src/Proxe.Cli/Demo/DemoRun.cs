@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.Diagnostics;
 using Proxe.Cli.Dlq;
 
@@ -54,7 +55,7 @@ public static class DemoRun
             if (database is null || (await database.LeadsAsync(Phones(scenarios), cancellationToken)).Count == 0)
                 return (runId, scenarios);
             if (attempt == 20)
-                throw new DemoException("Found no unused run id in 20 attempts: the demo phones are all taken.");
+                throw new CliException("Found no unused run id in 20 attempts: the demo phones are all taken.");
         }
     }
 
@@ -94,7 +95,7 @@ public static class DemoRun
             {
                 await output.WriteLineAsync($" gave up{closing}");
                 var seen = scenarios.Select(s => $"  scenario {s.Number} ({s.Phone}): {Describe(s, leads.GetValueOrDefault(s.Phone))}");
-                throw new DemoException(
+                throw new CliException(
                     $"The workers had not recorded {what} after {timeout.TotalSeconds:0} s. Seen so far:{Environment.NewLine}" +
                     string.Join(Environment.NewLine, seen) + Environment.NewLine +
                     "Are the workers running (their /health/ready)? Did messages fail (proxe dlq list)?");

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -71,7 +72,7 @@ public sealed class Broker
         catch (Exception e) when (e is UriFormatException or ArgumentException)
         {
             // The value may hold a password: name the option, not its content.
-            throw new DlqException($"--rabbitmq is not a valid amqp://user:password@host:port/vhost URI ({e.Message}).", ExitCodes.Usage);
+            throw new CliException($"--rabbitmq is not a valid amqp://user:password@host:port/vhost URI ({e.Message}).", ExitCodes.Usage);
         }
 
         Uri managementUri;
@@ -81,7 +82,7 @@ public sealed class Broker
         }
         else if (!Uri.TryCreate(management, UriKind.Absolute, out managementUri!) || managementUri.Scheme is not ("http" or "https"))
         {
-            throw new DlqException("--management is not an http(s):// URL.", ExitCodes.Usage);
+            throw new CliException("--management is not an http(s):// URL.", ExitCodes.Usage);
         }
 
         return new Broker(factory, managementUri);
@@ -96,7 +97,7 @@ public sealed class Broker
         }
         catch (BrokerUnreachableException e)
         {
-            throw new DlqException(Explain(e));
+            throw new CliException(Explain(e));
         }
 
         // RabbitMQ may accept the connection and close it right away (unknown vhost, no permission):
@@ -109,7 +110,7 @@ public sealed class Broker
         catch (OperationInterruptedException e) // AlreadyClosedException included
         {
             await connection.DisposeAsync();
-            throw new DlqException(Explain(e));
+            throw new CliException(Explain(e));
         }
     }
 

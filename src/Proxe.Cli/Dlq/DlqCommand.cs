@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 
 namespace Proxe.Cli.Dlq;
@@ -29,7 +30,7 @@ public static class DlqCommand
                 var broker = Broker.From(parseResult.GetValue(amqp), parseResult.GetValue(management));
                 return await action(broker, parseResult, output, cancellationToken);
             }
-            catch (DlqException e)
+            catch (CliException e)
             {
                 await error.WriteLineAsync(e.Message);
                 return e.ExitCode;

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 
 namespace Proxe.Cli.Dlq;

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -24,11 +25,11 @@ public static class ManagementApi
         }
         catch (HttpRequestException e)
         {
-            throw new DlqException($"{where} is unreachable: {e.Message} Pass --management or set ${Broker.ManagementVariable}.");
+            throw new CliException($"{where} is unreachable: {e.Message} Pass --management or set ${Broker.ManagementVariable}.");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DlqException($"{where} did not answer within {http.Timeout.TotalSeconds:0} seconds.");
+            throw new CliException($"{where} did not answer within {http.Timeout.TotalSeconds:0} seconds.");
         }
 
         using (response)
@@ -36,11 +37,11 @@ public static class ManagementApi
             switch (response.StatusCode)
             {
                 case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
-                    throw new DlqException($"{where} refused the login of user '{user}': wrong user name or password, or no management tag.");
+                    throw new CliException($"{where} refused the login of user '{user}': wrong user name or password, or no management tag.");
                 case HttpStatusCode.NotFound:
-                    throw new DlqException($"{where} does not know virtual host '{broker.VirtualHost}'.");
+                    throw new CliException($"{where} does not know virtual host '{broker.VirtualHost}'.");
                 case var status when !response.IsSuccessStatusCode:
-                    throw new DlqException($"{where} answered {(int)status} {response.ReasonPhrase}.");
+                    throw new CliException($"{where} answered {(int)status} {response.ReasonPhrase}.");
             }
 
             var queues = await response.Content.ReadFromJsonAsync<List<QueueName>>(cancellationToken) ?? [];

@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using RabbitMQ.Client;
@@ -36,14 +37,14 @@ public static class ReplayCommand
         {
             var errorQueue = parseResult.GetRequiredValue(queueArgument);
             if (!ErrorQueues.IsErrorQueue(errorQueue))
-                throw new DlqException($"Only *{ErrorQueues.Suffix} queues can be replayed, and '{errorQueue}' is not one; nothing was moved.", ExitCodes.Usage);
+                throw new CliException($"Only *{ErrorQueues.Suffix} queues can be replayed, and '{errorQueue}' is not one; nothing was moved.", ExitCodes.Usage);
 
             var target = ErrorQueues.BaseQueueOf(errorQueue);
             await using var connection = await broker.ConnectAsync(cancellationToken);
             var source = await Broker.InspectAsync(connection, errorQueue, cancellationToken)
-                ?? throw new DlqException($"Queue '{errorQueue}' does not exist in virtual host '{broker.VirtualHost}'; nothing was moved.");
+                ?? throw new CliException($"Queue '{errorQueue}' does not exist in virtual host '{broker.VirtualHost}'; nothing was moved.");
             if (await Broker.InspectAsync(connection, target, cancellationToken) is null)
-                throw new DlqException(
+                throw new CliException(
                     $"Queue '{target}' does not exist in virtual host '{broker.VirtualHost}', so '{errorQueue}' has nowhere to go; nothing was moved. " +
                     "Start the service that consumes it (it declares the queue), then replay.");
 
@@ -88,7 +89,7 @@ public static class ReplayCommand
                     var why = e is PublishReturnException returned
                         ? $"returned it ({returned.ReplyCode} {returned.ReplyText})"
                         : $"refused it (nack; is '{target}' full, e.g. x-max-length with reject-publish?)";
-                    throw new DlqException(
+                    throw new CliException(
                         $"Stopped after {replayed}/{total}: the broker {why} for message {message.MessageId}. " +
                         $"It is still in '{errorQueue}', nothing was lost; fix the cause and replay again.");
                 }
@@ -106,13 +107,13 @@ public static class ReplayCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new DlqException(
+            throw new CliException(
                 $"Interrupted after {replayed}/{total}. The message in flight, if any, stays in '{errorQueue}' (and may also have reached '{target}'); nothing was lost.",
                 ExitCodes.Interrupted);
         }
         catch (OperationInterruptedException e) // AlreadyClosedException included
         {
-            throw new DlqException(
+            throw new CliException(
                 $"Stopped after {replayed}/{total}: the broker closed the channel ({e.Message}). " +
                 $"The message in flight went back to '{errorQueue}'; nothing was lost.");
         }

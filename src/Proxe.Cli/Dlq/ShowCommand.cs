@@ -1,3 +1,4 @@
+using Proxe.Cli;
 using System.CommandLine;
 using RabbitMQ.Client;
 
@@ -30,7 +31,7 @@ public static class ShowCommand
 
             await using var connection = await broker.ConnectAsync(cancellationToken);
             var depth = await Broker.InspectAsync(connection, queue, cancellationToken)
-                ?? throw new DlqException($"Queue '{queue}' does not exist in virtual host '{broker.VirtualHost}'.");
+                ?? throw new CliException($"Queue '{queue}' does not exist in virtual host '{broker.VirtualHost}'.");
 
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             var messages = new List<DeadLetter>();

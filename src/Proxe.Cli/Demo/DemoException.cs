@@ -1,9 +1,0 @@
-using Proxe.Cli.Dlq;
-
-namespace Proxe.Cli.Demo;
-
-/// <summary>A failure explained for the operator; the command prints the message and exits with <see cref="ExitCode"/>.</summary>
-public sealed class DemoException(string message, int exitCode = ExitCodes.Failure) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}
