@@ -24,15 +24,9 @@ public static partial class PiiMasker
         "content", "text", "body", "caption", "transcription", "title",
     ];
 
-    public static string Phone(string? phone) => Masking.Phone(phone);
-
-    public static string Email(string? email) => Masking.Email(email);
-
-    public static string Text(string? text) => Masking.Text(text);
-
     /// <summary>Emails and phone-like digit runs inside free text, e.g. an exception message.</summary>
     public static string Scrub(string text) =>
-        PhoneLike().Replace(EmailLike().Replace(text, m => Email(m.Value)), m => IsoDate().IsMatch(m.Value) ? m.Value : Phone(m.Value));
+        PhoneLike().Replace(EmailLike().Replace(text, m => Masking.Email(m.Value)), m => IsoDate().IsMatch(m.Value) ? m.Value : Masking.Phone(m.Value));
 
     /// <summary>A message body for display: JSON with personal fields masked by name, anything else scrubbed.</summary>
     public static string Body(ReadOnlySpan<byte> body)
@@ -93,10 +87,10 @@ public static partial class PiiMasker
 
     private static string Mask(string? key, string text) => key switch
     {
-        not null when key.Contains("email", StringComparison.Ordinal) => Email(text),
-        not null when key.Contains("phone", StringComparison.Ordinal) || PhoneKeys.Contains(key) => Phone(text),
+        not null when key.Contains("email", StringComparison.Ordinal) => Masking.Email(text),
+        not null when key.Contains("phone", StringComparison.Ordinal) || PhoneKeys.Contains(key) => Masking.Phone(text),
         not null when TextKeys.Contains(key) || key.EndsWith("summary", StringComparison.Ordinal)
-                      || key.EndsWith("preview", StringComparison.Ordinal) => Text(text),
+                      || key.EndsWith("preview", StringComparison.Ordinal) => Masking.Text(text),
         _ => Scrub(text),
     };
 
