@@ -2,11 +2,11 @@ using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Proxe.Contracts;
 using Proxe.Messaging;
 using Proxe.ServiceDefaults;
+using Proxe.Workers.Health;
 using Proxe.Workers.Interactions;
 using Proxe.Workers.Journey;
 using Proxe.Workers.Persistence;
@@ -53,18 +53,12 @@ public static class Extensions
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(host => host.WaitUntilStarted = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumptionPause>();
-        builder.Services.AddHealthChecks().AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<ReceiveEndpointsReadiness>("receive-endpoints", tags: [ServiceDefaults.Extensions.ReadyTag])
+            .AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            // An endpoint that is not consuming (starting, stopped by its kill switch, faulted) makes the worker unready:
-            // MassTransit reports it Degraded by default, which readiness would count as ready.
-            bus.ConfigureHealthCheckOptions(health =>
-            {
-                health.Name = "masstransit";
-                health.MinimalFailureStatus = HealthStatus.Unhealthy;
-                health.Tags.Add(ServiceDefaults.Extensions.ReadyTag);
-            });
             bus.AddConsumeObserver<ConsumptionPause>(provider => provider.GetRequiredService<ConsumptionPause>());
             bus.AddConsumer<WebInteractionConsumer, WebInteractionConsumerDefinition>();
             bus.AddConsumer<WhatsAppInteractionConsumer, WhatsAppInteractionConsumerDefinition>();

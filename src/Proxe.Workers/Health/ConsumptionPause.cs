@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Proxe.Workers.Persistence;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Health;
 
 /// <summary>
 /// Readiness of the consumers themselves: unhealthy from a consume that failed on an outage (its message went back to
