@@ -121,7 +121,7 @@ public static class CeilingRun
                 await attempt();
                 return;
             }
-            catch (Exception ex) when (i < RetryLimit && (ex is ConcurrencyException || (ex is NpgsqlException npgsql && TransientFailures.IsRetryable(npgsql))))
+            catch (Exception ex) when (i < RetryLimit && Failures.Classify(ex) is FailureKind.Race or FailureKind.Infrastructure)
             {
                 retried();
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * i), cancellationToken);

@@ -25,3 +25,14 @@ public record LeadBecameCrossChannel
     public required IReadOnlyList<string> Channels { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 }
+
+/// <summary>
+/// Published by a channel worker once per lead per recorded batch, after the batch committed (also for duplicates):
+/// the lead's interactions of that batch, in the order they were recorded. The journey folds them in one transaction.
+/// </summary>
+public record LeadInteractionsRecorded
+{
+    public required Guid LeadId { get; init; }
+    public required string Brand { get; init; }
+    public required IReadOnlyList<LeadInteractionRecorded> Interactions { get; init; }
+}

@@ -1,11 +1,12 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Proxe.Contracts;
 using Proxe.Messaging;
 using Proxe.ServiceDefaults;
+using Proxe.Workers.Health;
 using Proxe.Workers.Interactions;
 using Proxe.Workers.Journey;
 using Proxe.Workers.Persistence;
@@ -50,47 +51,29 @@ public static class Extensions
 
         // Start consuming (queues declared and bound) before the host reports started.
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(host => host.WaitUntilStarted = true);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsumptionPause>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<ReceiveEndpointsReadiness>("receive-endpoints", tags: [ServiceDefaults.Extensions.ReadyTag])
+            .AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
+            bus.AddConsumeObserver<ConsumptionPause>(provider => provider.GetRequiredService<ConsumptionPause>());
             bus.AddConsumer<WebInteractionConsumer, WebInteractionConsumerDefinition>();
             bus.AddConsumer<WhatsAppInteractionConsumer, WhatsAppInteractionConsumerDefinition>();
             bus.AddConsumer<VoiceInteractionConsumer, VoiceInteractionConsumerDefinition>();
             bus.AddConsumer<SocialInteractionConsumer, SocialInteractionConsumerDefinition>();
-            bus.AddSagaStateMachine<LeadJourneyStateMachine, LeadJourneyState>()
+            bus.AddSagaStateMachine<LeadJourneyStateMachine, LeadJourneyState, LeadJourneyStateDefinition>()
                 .Repository(repository => repository.RegisterSagaRepository<LeadJourneyState, LeadJourneyDatabase,
                     SagaConsumeContextFactory<LeadJourneyDatabase, LeadJourneyState>, LeadJourneyRepositoryContextFactory>());
 
             bus.UsingRabbitMq((context, cfg) =>
             {
-                var options = context.GetRequiredService<IOptions<WorkerOptions>>().Value;
                 cfg.Host(new Uri(rabbitMq));
-                cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConfigureInteractionRouting();
-
-                cfg.ChannelEndpoint<WebInteractionConsumer>(context, Channels.Web);
-                cfg.ChannelEndpoint<WhatsAppInteractionConsumer>(context, Channels.WhatsApp);
-                cfg.ChannelEndpoint<VoiceInteractionConsumer>(context, Channels.Voice);
-                cfg.ChannelEndpoint<SocialInteractionConsumer>(context, Channels.Social);
-
-                cfg.ReceiveEndpoint(MessagingTopology.LeadJourneyQueue, endpoint =>
-                {
-                    endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-                    endpoint.UsePartitioner<LeadInteractionRecorded>(endpoint.CreatePartitioner(options.JourneyPartitions),
-                        recorded => recorded.Message.LeadId);
-                    endpoint.UseTransientRetry(options);
-                    endpoint.UseInMemoryOutbox(context);
-                    endpoint.ConfigureSaga<LeadJourneyState>(context);
-                });
+                cfg.ConfigureEndpoints(context);
             });
         });
     }
-
-    static void ChannelEndpoint<TConsumer>(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string channel)
-        where TConsumer : class, IConsumer =>
-        cfg.ReceiveEndpoint(MessagingTopology.QueueFor(channel), endpoint =>
-        {
-            endpoint.BindChannel(channel);
-            endpoint.ConfigureConsumer<TConsumer>(context);
-        });
 }

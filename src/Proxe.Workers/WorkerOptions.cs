@@ -2,27 +2,66 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Proxe.Workers;
 
-/// <summary>Broker throughput and retry settings, bound from "Proxe:Workers".</summary>
+/// <summary>Broker throughput, batching, retry and pause settings, bound from "Proxe:Workers".</summary>
 public sealed class WorkerOptions
 {
     public const string Section = "Proxe:Workers";
 
-    [Range(1, 1000)]
+    /// <summary>A channel endpoint's prefetch; raised to <see cref="BatchMessageLimit"/> × <see cref="BatchConcurrency"/> when lower, so batches can fill.</summary>
+    [Range(1, 10_000)]
     public int PrefetchCount { get; init; } = 32;
 
-    [Range(1, 500)]
-    public int ConcurrentMessageLimit { get; init; } = 16;
+    /// <summary>Interactions recorded in one transaction.</summary>
+    [Range(1, 1000)]
+    public int BatchMessageLimit { get; init; } = 100;
 
-    /// <summary>LeadInteractionRecorded events of one lead are handled one at a time within a process, to keep version conflicts rare.</summary>
+    /// <summary>How long a batch waits to fill after its first message.</summary>
+    public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Batches of one channel recorded at the same time within a process.</summary>
+    [Range(1, 64)]
+    public int BatchConcurrency { get; init; } = 2;
+
+    /// <summary>LeadInteractionsRecorded events the journey handles at the same time.</summary>
+    [Range(1, 500)]
+    public int JourneyConcurrentMessageLimit { get; init; } = 16;
+
+    [Range(1, 10_000)]
+    public int JourneyPrefetchCount { get; init; } = 64;
+
+    /// <summary>Events of one lead are handled one at a time within a process, to keep version conflicts rare.</summary>
     [Range(1, 256)]
     public int JourneyPartitions { get; init; } = 16;
 
+    /// <summary>Retries of a race (serialization failure, deadlock, unique violation, saga version conflict).</summary>
     [Range(0, 50)]
     public int RetryLimit { get; init; } = 10;
 
     public TimeSpan RetryMinInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan RetryMaxInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan RetryIntervalDelta { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Retries, with backoff up to <see cref="OutageRetryMaxInterval"/>, before a message of an outage goes back to its queue.</summary>
+    [Range(0, 50)]
+    public int OutageRetryLimit { get; init; } = 6;
+
+    public TimeSpan OutageRetryMaxInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Waits between the tries of a message that fails on its own, before it goes to the _error queue.</summary>
+    public TimeSpan[] MessageRetryIntervals { get; init; } = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)];
+
+    /// <summary>Messages an endpoint must have consumed before its kill switch may pause it.</summary>
+    [Range(1, 10_000)]
+    public int PauseActivationThreshold { get; init; } = 5;
+
+    /// <summary>Percentage of outage failures within <see cref="PauseTrackingPeriod"/> that pauses an endpoint.</summary>
+    [Range(1, 100)]
+    public int PauseTripThreshold { get; init; } = 10;
+
+    public TimeSpan PauseTrackingPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A paused endpoint starts consuming again after this; if the outage lasts, it pauses again.</summary>
+    public TimeSpan PauseRestartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Bound from "Proxe:Database".</summary>

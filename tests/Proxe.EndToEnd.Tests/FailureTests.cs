@@ -1,10 +1,12 @@
 using System.Net;
+using System.Text.Json;
+using RabbitMQ.Client;
 using Proxe.Contracts;
 using static Proxe.EndToEnd.Tests.Posts;
 
 namespace Proxe.EndToEnd.Tests;
 
-/// <summary>A message that can never be recorded, and a worker that dies between its commit and its publish.</summary>
+/// <summary>A message that can never be recorded (published past the gateway), and a worker that dies between its commit and its publish.</summary>
 public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost>
 {
     [Fact]
@@ -15,10 +17,21 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         await host.PostAndWaitAsync(owner, Channels.Voice, "CA-shared:incoming",
             Voice("CA-shared:incoming", T0, Customer(phone: "+61 491 570 006"), "CA-shared", Message("call started", Senders.System)));
 
-        // Valid for the gateway, but the CallSid is another brand's call: the worker refuses it on every attempt.
-        var poison = await host.PostInteractionsAsync(intruder,
-            Voice("CA-shared:incoming", T0.AddMinutes(1), Customer(phone: "+61 491 570 007"), "CA-shared", Message("call started", Senders.System)));
-        Assert.Equal(HttpStatusCode.Accepted, poison.StatusCode);
+        // What the gateway never publishes: a web interaction routed to the voice queue. The voice worker refuses it on
+        // its own data, on every attempt.
+        var poisonId = EndToEndHost.InteractionId(intruder, Channels.Web, "web-misrouted");
+        await PublishStraightToBrokerAsync(Channels.Voice, new ChannelInteractionReceived
+        {
+            InteractionId = poisonId,
+            Channel = Channels.Web,
+            Brand = intruder.Name,
+            ExternalEventId = "web-misrouted",
+            OccurredAt = T0.AddMinutes(1),
+            ReceivedAt = T0.AddMinutes(1),
+            Customer = new CustomerInfo { Phone = "+61491570007", PhoneNormalized = "61491570007" },
+            SessionKey = "web-misrouted",
+            Message = new InteractionMessage { Sender = Senders.Customer, Content = "misrouted" },
+        });
         var good = Enumerable.Range(1, 5)
             .Select(i => i % 2 == 0
                 ? Web($"good-{i}", T0.AddMinutes(i), Customer(phone: $"+61 491 570 10{i}"), $"web-good-{i}", Message($"fine {i}"))
@@ -31,13 +44,35 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         Assert.Equal(["call started", "fine 1", "fine 2", "fine 3", "fine 4", "fine 5"], recorded);
         await host.Broker.WaitForQueueDepthAsync("voice-interactions_error", 1);
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("voice-interactions_error", 10));
-        Assert.Contains(EndToEndHost.InteractionId(intruder, Channels.Voice, "CA-shared:incoming").ToString(), failed.Payload);
+        Assert.Contains(poisonId.ToString(), failed.Payload);
         Assert.Contains("InvalidOperationException", failed.Headers["MT-Fault-ExceptionType"].GetString());
-        Assert.Contains("another brand", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Contains("reached the voice queue", failed.Headers["MT-Fault-Message"].GetString());
 
         Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", new { brand = intruder.Name }));
         Assert.Equal("poison", await host.ScalarAsync<string>("SELECT brand FROM voice_sessions WHERE call_sid = 'CA-shared'"));
         Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
+    }
+
+    /// <summary>Publishes as MassTransit does (its JSON envelope, persistent) on the interaction exchange with any routing key.</summary>
+    async Task PublishStraightToBrokerAsync(string routingKey, ChannelInteractionReceived interaction)
+    {
+        var envelope = new
+        {
+            messageId = interaction.InteractionId,
+            messageType = new[] { "urn:message:Proxe.Contracts:ChannelInteractionReceived" },
+            sentTime = DateTimeOffset.UtcNow,
+            message = interaction,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(envelope, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        await using var connection = await host.Broker.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties
+        {
+            ContentType = "application/vnd.masstransit+json",
+            MessageId = interaction.InteractionId.ToString(),
+            Persistent = true,
+        };
+        await channel.BasicPublishAsync(EndToEndHost.InteractionExchange, routingKey, mandatory: true, properties, body);
     }
 
     [Fact]

@@ -96,6 +96,28 @@ public sealed class DeliveryTests(WorkerHost host) : IClassFixture<WorkerHost>
     }
 
     [Fact]
+    public async Task A_backlogged_channel_delivered_late_still_makes_the_earliest_interaction_the_first_touchpoint()
+    {
+        var brand = Brand("backlog");
+        var leads = Enumerable.Range(10, 20).Select(i => (WaId: $"9198450700{i}", Phone: $"+9198450700{i}")).ToList();
+        // WhatsApp flows while the web queue lags: each customer's later WhatsApp message is recorded first...
+        var whatsApp = leads.Select((lead, i) => WhatsApp(brand, lead.WaId, $"wamid.backlog.{i}", T0.AddMinutes(30 + i), Text("later, on WhatsApp"))).ToArray();
+        await host.PublishAsync(whatsApp);
+        await host.WaitForJourneyCountAsync(brand, whatsApp.Length);
+        // ...then the web backlog arrives, in one go: each customer had started on the web.
+        var web = leads.Select((lead, i) => Web(brand, $"web-backlog-{i}", $"web-backlog-{i}", T0.AddMinutes(i), Person(lead.Phone), Text("first, on the web"))).ToArray();
+        await host.PublishAsync(web);
+        await host.WaitForJourneyCountAsync(brand, whatsApp.Length + web.Length);
+
+        var rows = await host.RowsAsync("SELECT first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at FROM all_leads WHERE brand = @brand", ("brand", brand));
+        Assert.Equal(leads.Count, rows.Count);
+        Assert.All(rows, row => Assert.Equal(("web", "whatsapp"), ((string)row["first_touchpoint"]!, (string)row["last_touchpoint"]!)));
+        Assert.Equal(web.Select(i => i.OccurredAt.UtcDateTime).Order(), rows.Select(row => (DateTime)row["first_interaction_at"]!).Order());
+        Assert.Equal(whatsApp.Select(i => i.OccurredAt.UtcDateTime).Order(), rows.Select(row => (DateTime)row["last_interaction_at"]!).Order());
+        Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
+    }
+
+    [Fact]
     public async Task Instagram_DM_then_web_form_with_the_same_email_then_WhatsApp_from_that_phone_is_one_lead()
     {
         var brand = Brand("identity");

@@ -13,7 +13,7 @@ public sealed class LeadIdentityTests
         {
             Customer = new CustomerInfo
             {
-                Phone = "+91 98765-43210", Email = " John@Example.COM ", Platform = Platforms.WhatsApp, PlatformUserId = "919876543210",
+                Phone = "+91 98765-43210", PhoneNormalized = "919876543210", Email = " John@Example.COM ", Platform = Platforms.WhatsApp, PlatformUserId = "919876543210",
                 BusinessScopedUserId = "IN.13491208655302741918",
             },
         };
@@ -21,6 +21,15 @@ public sealed class LeadIdentityTests
         Assert.Equal(
             [new("phone", "919876543210"), new("email", "john@example.com"), new("whatsapp", "919876543210"), new("whatsapp", "IN.13491208655302741918")],
             LeadIdentity.Of(interaction));
+    }
+
+    [Fact]
+    public void A_raw_phone_the_gateway_did_not_normalize_is_no_identity()
+    {
+        // The gateway leaves PhoneNormalized empty for an invalid or placeholder number: its digits identify no one.
+        var interaction = Web("b", "visitor-session-8", "m1", T0, new CustomerInfo { Phone = "0000000000", Email = "a@b.example" }, Text("hello"));
+
+        Assert.Equal([new("email", "a@b.example"), new("web_visitor", "visitor-session-8")], LeadIdentity.Of(interaction));
     }
 
     [Fact]

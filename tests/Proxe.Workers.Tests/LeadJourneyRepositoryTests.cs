@@ -49,7 +49,7 @@ public sealed class LeadJourneyRepositoryTests(PostgresDatabaseFixture database)
         await InTransactionAsync(dataSource, db => db.InsertAsync(New(Channels.Web), CancellationToken.None));
         var conflict = await Assert.ThrowsAsync<PostgresException>(() =>
             InTransactionAsync(dataSource, db => db.InsertAsync(New(Channels.Social), CancellationToken.None)));
-        Assert.True(Persistence.TransientFailures.IsRetryable(conflict));
+        Assert.Equal(Persistence.FailureKind.Race, Persistence.Failures.Classify(conflict));
     }
 
     static LeadInteractionRecorded Recorded(Guid leadId, string brand, string channel, DateTimeOffset at) => new()

@@ -16,9 +16,23 @@ namespace Proxe.Workers.Tests;
 /// The real worker (Program) on a database and a vhost of its own, connected as proxe_ingest like in production.
 /// Tests publish with the worker's own bus, which routes by channel exactly like the gateway does.
 /// </summary>
-public sealed class WorkerHost : IAsyncLifetime
+public class WorkerHost : IAsyncLifetime
 {
+    readonly bool _proxied;
     WebApplicationFactory<Program>? _factory;
+
+    public WorkerHost() : this(proxied: false)
+    {
+    }
+
+    /// <summary>With <paramref name="proxied"/>, the worker reaches PostgreSQL and RabbitMQ through <see cref="TcpProxy"/>s a test can cut.</summary>
+    protected WorkerHost(bool proxied) => _proxied = proxied;
+
+    public TcpProxy? DatabaseProxy { get; private set; }
+    public TcpProxy? BrokerProxy { get; private set; }
+
+    /// <summary>Extra settings of a derived host.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     public PostgresDatabaseFixture Database { get; } = new();
     public RabbitMqFixture Broker { get; } = new();
@@ -29,11 +43,22 @@ public sealed class WorkerHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
+        var database = new NpgsqlConnectionStringBuilder(Database.ConnectionStringFor("proxe_ingest"));
+        var broker = Broker.AmqpUri;
+        if (_proxied)
+        {
+            DatabaseProxy = new TcpProxy(database.Host!, database.Port);
+            database.Port = DatabaseProxy.Port;
+            BrokerProxy = new TcpProxy(broker.Host, broker.Port);
+            broker = new UriBuilder(broker) { Port = BrokerProxy.Port }.Uri;
+        }
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:Proxe", Database.ConnectionStringFor("proxe_ingest"));
-            web.UseSetting("ConnectionStrings:RabbitMq", Broker.AmqpUri.ToString());
+            web.UseSetting("ConnectionStrings:Proxe", database.ConnectionString);
+            web.UseSetting("ConnectionStrings:RabbitMq", broker.ToString());
             web.UseSetting("Proxe:Workers:RetryMaxInterval", "00:00:01");
+            foreach (var (key, value) in Settings)
+                web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddSingleton<IInteractionCommitObserver>(Crash));
         });
         // Ready means the bus has declared and bound every queue: nothing published from here on is unroutable.
@@ -45,6 +70,10 @@ public sealed class WorkerHost : IAsyncLifetime
     {
         if (_factory is not null)
             await _factory.DisposeAsync();
+        if (DatabaseProxy is not null)
+            await DatabaseProxy.DisposeAsync();
+        if (BrokerProxy is not null)
+            await BrokerProxy.DisposeAsync();
         await Broker.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -14,6 +14,32 @@ namespace Proxe.Workers.Interactions;
 /// </summary>
 public static class LeadResolver
 {
+    /// <summary>The advisory-lock keys of an interaction: its identities, or its call when it has none.</summary>
+    public static IEnumerable<long> LockKeys(ChannelInteractionReceived interaction)
+    {
+        var identities = LeadIdentity.Of(interaction);
+        IEnumerable<LeadIdentity> locked = identities.Count == 0
+            ? interaction.Voice is { } call ? [new LeadIdentity("call_sid", call.CallSid)] : []
+            : identities.Concat(LeadIdentity.AnnouncedBy(interaction));
+        return locked.Select(identity => LockKey(interaction.Brand, identity));
+    }
+
+    /// <summary>
+    /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
+    /// create one lead instead of racing. A batch takes all its keys at once, in key order, so two transactions cannot
+    /// wait on each other.
+    /// </summary>
+    public static async Task LockAsync(NpgsqlConnection connection, IEnumerable<long> keys, CancellationToken cancellationToken)
+    {
+        var sorted = keys.Distinct().Order().ToArray();
+        if (sorted.Length == 0)
+            return;
+        await using var command = connection.Command("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(@keys) AS key")
+            .With("keys", sorted, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>Under the interaction's <see cref="LockKeys"/>, taken by the caller.</summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
     {
         var identities = LeadIdentity.Of(interaction);
@@ -23,13 +49,11 @@ public static class LeadResolver
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
-        await LockAsync(connection, interaction.Brand, allIdentities, cancellationToken);
-
         var leadId = await FindAsync(connection, interaction.Brand, identities, cancellationToken)
                      ?? await CreateAsync(connection, interaction, cancellationToken);
 
         await AttachAsync(connection, interaction, leadId, allIdentities, cancellationToken);
-        await FillBlanksAsync(connection, interaction, leadId, cancellationToken);
+        await UpdateLeadAsync(connection, interaction, leadId, cancellationToken);
         return leadId;
     }
 
@@ -40,30 +64,13 @@ public static class LeadResolver
     static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, string callSid,
         CancellationToken cancellationToken)
     {
-        await LockAsync(connection, interaction.Brand, [new LeadIdentity("call_sid", callSid)], cancellationToken);
-
         await using var command = connection.Command("SELECT lead_id FROM voice_sessions WHERE brand = @brand AND call_sid = @call_sid")
             .With("brand", interaction.Brand)
             .With("call_sid", callSid);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?
-               ?? await CreateAsync(connection, interaction, cancellationToken);
-    }
-
-    /// <summary>
-    /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
-    /// create one lead instead of racing. Locks are taken in key order, so two transactions cannot wait on each other.
-    /// </summary>
-    static async Task LockAsync(NpgsqlConnection connection, string brand, IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
-    {
-        var keys = identities.Select(identity => LockKey(brand, identity)).Distinct().Order().ToList();
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var key in keys)
-        {
-            var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-            command.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Bigint });
-            batch.BatchCommands.Add(command);
-        }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid leadId)
+            return await CreateAsync(connection, interaction, cancellationToken);
+        await UpdateLeadAsync(connection, interaction, leadId, cancellationToken);
+        return leadId;
     }
 
     static long LockKey(string brand, LeadIdentity identity)
@@ -138,14 +145,15 @@ public static class LeadResolver
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A lead first seen without a name, email or phone gets them from a later interaction; known values are kept.</summary>
-    static async Task FillBlanksAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept.
+    /// An interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
+    /// follows provider time (the trigger of migration 002 allows only that move).
+    /// </summary>
+    static async Task UpdateLeadAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId, CancellationToken cancellationToken)
     {
         var customer = interaction.Customer;
         var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
-        if (customer.Name is null && customer.Email is null && phoneNormalized is null)
-            return;
-
         await using var command = connection.Command("""
             UPDATE all_leads AS l
             SET customer_name = coalesce(l.customer_name, @name),
@@ -154,17 +162,22 @@ public static class LeadResolver
                 customer_phone_normalized = coalesce(l.customer_phone_normalized,
                     CASE WHEN NOT EXISTS (SELECT 1 FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = @phone_normalized)
                          THEN @phone_normalized END),
+                first_touchpoint = CASE WHEN l.first_interaction_at > @occurred_at THEN @channel ELSE l.first_touchpoint END,
+                first_interaction_at = least(l.first_interaction_at, @occurred_at),
                 updated_at = now()
             WHERE l.id = @lead_id
               AND ((l.customer_name IS NULL AND @name IS NOT NULL)
                 OR (l.email IS NULL AND @email IS NOT NULL)
-                OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL))
+                OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL)
+                OR l.first_interaction_at > @occurred_at)
             """)
             .With("lead_id", leadId)
             .With("name", customer.Name)
             .With("email", customer.Email)
             .With("phone", customer.Phone ?? phoneNormalized)
-            .With("phone_normalized", phoneNormalized);
+            .With("phone_normalized", phoneNormalized)
+            .With("channel", interaction.Channel)
+            .With("occurred_at", interaction.OccurredAt);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Proxe.Contracts;
+using Proxe.Domain;
 using Proxe.Workers.Persistence;
 
 namespace Proxe.Workers.Interactions;
@@ -37,7 +38,7 @@ public abstract class SessionWriter
             .With("message_count", write.MessageIsNew ? 1 : 0)
             .With("message_at", write.MessageIsNew ? interaction.OccurredAt : null)
             .With("message_from", write.NewMessage?.Sender)
-            .With("message_preview", Preview(write.NewMessage?.Content));
+            .With("message_preview", Text.Truncate(write.NewMessage?.Content, PreviewLength));
     }
 
     protected static string? Json(JsonElement? element) =>
@@ -51,8 +52,7 @@ public abstract class SessionWriter
         _ => "{}",
     };
 
-    static string? Preview(string? content) =>
-        content is null ? null : content.Length <= 160 ? content : content[..159] + "…";
+    const int PreviewLength = 160;
 
     protected static async Task ExpectRowAsync(NpgsqlCommand command, string what, CancellationToken cancellationToken)
     {

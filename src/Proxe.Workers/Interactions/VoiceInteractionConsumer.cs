@@ -1,17 +1,9 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Proxe.Contracts;
 
 namespace Proxe.Workers.Interactions;
 
-public sealed class VoiceInteractionConsumer(InteractionRecorder recorder, VoiceSessionWriter sessions) : IConsumer<ChannelInteractionReceived>
-{
-    public async Task Consume(ConsumeContext<ChannelInteractionReceived> context)
-    {
-        var recorded = await recorder.RecordAsync(context.Message, sessions, context.CancellationToken);
-        await context.Publish(recorded, context.CancellationToken);
-    }
-}
+public sealed class VoiceInteractionConsumer(InteractionRecorder recorder, VoiceSessionWriter sessions) : InteractionBatchConsumer(recorder, sessions);
 
 public sealed class VoiceInteractionConsumerDefinition(IOptions<WorkerOptions> options)
     : InteractionConsumerDefinition<VoiceInteractionConsumer>(Channels.Voice, options.Value);

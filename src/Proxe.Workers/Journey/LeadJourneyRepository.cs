@@ -9,9 +9,10 @@ using Proxe.Workers.Persistence;
 namespace Proxe.Workers.Journey;
 
 /// <summary>
-/// The saga repository on PostgreSQL (MassTransit's EF package is not available): one transaction per event,
-/// optimistic concurrency on lead_journeys.version. A lost race throws and the endpoint's retry replays the event
-/// on the fresh state; two first events racing to insert the same journey end the same way, via the primary key.
+/// The saga repository on PostgreSQL (MassTransit's EF package is not available), optimistic concurrency on
+/// lead_journeys.version: a read, then one statement that saves the journey and projects it onto all_leads (its own
+/// implicit transaction, one round trip). A lost race throws and the endpoint's retry replays the event on the fresh
+/// state; two first events racing to insert the same journey end the same way, via the primary key.
 /// </summary>
 public sealed class LeadJourneyRepositoryContextFactory(NpgsqlDataSource dataSource,
     ISagaConsumeContextFactory<LeadJourneyDatabase, LeadJourneyState> factory) : ISagaRepositoryContextFactory<LeadJourneyState>
@@ -20,12 +21,7 @@ public sealed class LeadJourneyRepositoryContextFactory(NpgsqlDataSource dataSou
         where T : class
     {
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var database = new LeadJourneyDatabase(connection);
-
-        await next.Send(new LeadJourneyRepositoryContext<T>(database, context, factory));
-
-        await transaction.CommitAsync(context.CancellationToken);
+        await next.Send(new LeadJourneyRepositoryContext<T>(new LeadJourneyDatabase(connection), context, factory));
     }
 
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<LeadJourneyState> query, IPipe<SagaRepositoryQueryContext<LeadJourneyState, T>> next)
@@ -103,29 +99,40 @@ public sealed class LeadJourneyDatabase(NpgsqlConnection connection)
 
     public async Task InsertAsync(LeadJourneyState instance, CancellationToken cancellationToken)
     {
-        instance.Version = 1;
-        await using var command = StateCommand("""
-            INSERT INTO lead_journeys (correlation_id, brand, current_state, version, channels, cross_channel_published_at, state)
-            VALUES (@id, @brand, @current_state, @version, @channels, @cross_channel_published_at, @state)
+        instance.Version = Math.Max(instance.Folded, 1);
+        await using var command = StateCommand($"""
+            WITH journey AS (
+                INSERT INTO lead_journeys (correlation_id, brand, current_state, version, channels, cross_channel_published_at, state)
+                VALUES (@id, @brand, @current_state, @version, @channels, @cross_channel_published_at, @state)
+                RETURNING correlation_id),
+            {Projection}
+            SELECT count(*) FROM journey
             """, instance);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await ProjectAsync(instance, cancellationToken);
+        await command.ExecuteScalarAsync(cancellationToken);
+        instance.Folded = 0;
     }
 
     public async Task UpdateAsync(LeadJourneyState instance, CancellationToken cancellationToken)
     {
         var expected = instance.Version;
-        instance.Version = expected + 1;
-        await using var command = StateCommand("""
-            UPDATE lead_journeys
-            SET current_state = @current_state, version = @version, channels = @channels,
-                cross_channel_published_at = @cross_channel_published_at, state = @state
-            WHERE correlation_id = @id AND version = @expected
+        instance.Version = expected + Math.Max(instance.Folded, 1);
+        await using var command = StateCommand($"""
+            WITH journey AS (
+                UPDATE lead_journeys
+                SET current_state = @current_state, version = @version, channels = @channels,
+                    cross_channel_published_at = @cross_channel_published_at, state = @state
+                WHERE correlation_id = @id AND version = @expected
+                RETURNING correlation_id),
+            {Projection}
+            SELECT count(*) FROM journey
             """, instance).With("expected", expected);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            instance.Version = expected;
             throw new ConcurrencyException($"Lead journey {instance.CorrelationId} changed since version {expected} was read.",
                 typeof(LeadJourneyState), instance.CorrelationId);
-        await ProjectAsync(instance, cancellationToken);
+        }
+        instance.Folded = 0;
     }
 
     public async Task DeleteAsync(LeadJourneyState instance, CancellationToken cancellationToken)
@@ -145,29 +152,25 @@ public sealed class LeadJourneyDatabase(NpgsqlConnection connection)
         .With("version", instance.Version)
         .With("channels", instance.Journey.ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
         .With("cross_channel_published_at", instance.CrossChannelPublishedAt)
-        .WithJson("state", JsonSerializer.Serialize(instance, Json));
+        .WithJson("state", JsonSerializer.Serialize(instance, Json))
+        .With("last_touchpoint", instance.LastTouchpoint)
+        .With("last_interaction_at", instance.LastInteractionAt)
+        .WithJson("unified_context", UnifiedContext(instance).ToJsonString());
 
     /// <summary>
-    /// The lead row shows the journey. The touchpoint moves only forward in time: the worker that created the lead
-    /// may already have stored a newer interaction than any this journey has seen.
+    /// The lead row shows the journey, in the statement that saved it (only when it saved it). The touchpoint moves
+    /// only forward in time: the worker that created the lead may already have stored a newer interaction than any
+    /// this journey has seen.
     /// </summary>
-    async Task ProjectAsync(LeadJourneyState instance, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command("""
+    const string Projection = """
+        lead AS (
             UPDATE all_leads
             SET last_touchpoint = CASE WHEN last_interaction_at IS NULL OR @last_interaction_at >= last_interaction_at
                                        THEN @last_touchpoint ELSE last_touchpoint END,
                 last_interaction_at = greatest(last_interaction_at, @last_interaction_at),
                 unified_context = @unified_context
-            WHERE id = @id AND brand = @brand
-            """)
-            .With("id", instance.CorrelationId)
-            .With("brand", instance.Brand)
-            .With("last_touchpoint", instance.LastTouchpoint)
-            .With("last_interaction_at", instance.LastInteractionAt)
-            .WithJson("unified_context", UnifiedContext(instance).ToJsonString());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            WHERE id IN (SELECT correlation_id FROM journey) AND brand = @brand)
+        """;
 
     static JsonObject UnifiedContext(LeadJourneyState instance)
     {

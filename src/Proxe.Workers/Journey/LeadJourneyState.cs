@@ -25,9 +25,24 @@ public sealed class LeadJourneyState : SagaStateMachineInstance, ISagaVersion
     [JsonIgnore]
     public IReadOnlyList<string> Journey => Channels.OrderBy(channel => channel.Value.FirstAt).ThenBy(channel => channel.Key).Select(channel => channel.Key).ToList();
 
+    /// <summary>
+    /// Interaction events folded in since the state was loaded, duplicates included. Saving adds them to
+    /// <see cref="Version"/>, which thereby counts every interaction event the journey has taken.
+    /// </summary>
+    [JsonIgnore]
+    public int Folded { get; set; }
+
+    /// <summary>Folds a batch's interactions of this lead in, in order.</summary>
+    public void Apply(LeadInteractionsRecorded recorded)
+    {
+        foreach (var interaction in recorded.Interactions)
+            Apply(interaction);
+    }
+
     /// <summary>Folds one event in. A redelivered event changes nothing; an older one never moves the touchpoint back.</summary>
     public void Apply(LeadInteractionRecorded recorded)
     {
+        Folded++;
         if (RecentInteractionIds.Contains(recorded.InteractionId))
             return;
         RecentInteractionIds.Add(recorded.InteractionId);

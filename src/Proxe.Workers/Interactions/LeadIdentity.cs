@@ -69,8 +69,9 @@ public readonly record struct LeadIdentity(string Kind, string Value)
         if (Text(metadata, "new_wa_id") is { } waId)
         {
             announced.Add(new LeadIdentity(Platforms.WhatsApp, waId));
-            if (NormalizedPhone(new CustomerInfo { Phone = waId }) is { } phone)
-                announced.Add(new LeadIdentity(Phone, phone));
+            // WhatsApp's wa_id is the number itself, country code first: already what the gateway normalizes to.
+            if (waId.All(char.IsAsciiDigit))
+                announced.Add(new LeadIdentity(Phone, waId));
         }
         if (Text(metadata, "new_user_id") is { } userId)
             announced.Add(new LeadIdentity(Platforms.WhatsApp, userId));
@@ -82,15 +83,12 @@ public readonly record struct LeadIdentity(string Kind, string Value)
             ? value.GetString()!.Trim()
             : null;
 
-    /// <summary>The gateway normalizes with libphonenumber; digits-only is the seed's normalize_phone() for anything else.</summary>
-    public static string? NormalizedPhone(CustomerInfo customer)
-    {
-        var phone = string.IsNullOrWhiteSpace(customer.PhoneNormalized) ? customer.Phone : customer.PhoneNormalized;
-        if (phone is null)
-            return null;
-        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-        return digits.Length == 0 ? null : digits;
-    }
+    /// <summary>
+    /// The gateway sets PhoneNormalized (libphonenumber, the brand's region) only for a valid number that is not a
+    /// placeholder; a raw phone alone never identifies a customer.
+    /// </summary>
+    public static string? NormalizedPhone(CustomerInfo customer) =>
+        string.IsNullOrWhiteSpace(customer.PhoneNormalized) ? null : customer.PhoneNormalized.Trim();
 
     static bool IsPlatformKind(string? platform) =>
         platform is Platforms.WhatsApp or Platforms.Instagram or Platforms.Messenger or Platforms.WebVisitor;

@@ -1,0 +1,26 @@
+using MassTransit;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Interactions;
+
+/// <summary>
+/// Records a batch, then publishes one LeadInteractionsRecorded per lead: only after the commit, and also for
+/// duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are
+/// refused, the events of those recorded must still leave, while the batch fails so the culprits reach _error.
+/// </summary>
+public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions) : IConsumer<Batch<ChannelInteractionReceived>>
+{
+    public async Task Consume(ConsumeContext<Batch<ChannelInteractionReceived>> context)
+    {
+        var deliveries = context.Message;
+        var outcome = await recorder.RecordBatchAsync(deliveries.Select(delivery => delivery.Message).ToList(), sessions, context.CancellationToken);
+        await context.PublishBatch(outcome.Events(), context.CancellationToken);
+
+        if (outcome.Refused.Count > 0)
+            throw new InteractionsRefusedException(deliveries
+                .Where(delivery => outcome.Refused.ContainsKey(delivery.Message.InteractionId))
+                .DistinctBy(delivery => delivery.MessageId ?? delivery.Message.InteractionId)
+                .ToDictionary(delivery => delivery.MessageId ?? delivery.Message.InteractionId, delivery => outcome.Refused[delivery.Message.InteractionId]));
+    }
+}

@@ -1,0 +1,68 @@
+using MassTransit;
+using Npgsql;
+using RabbitMQ.Client.Exceptions;
+
+namespace Proxe.Workers.Persistence;
+
+public enum FailureKind
+{
+    /// <summary>The message fails on its own (bad data, a bug): a few tries, then the _error queue.</summary>
+    Message,
+
+    /// <summary>A race a fresh transaction resolves: serialization failure, deadlock, unique violation, saga version conflict.</summary>
+    Race,
+
+    /// <summary>PostgreSQL or RabbitMQ is away: waited out, never dead-lettered.</summary>
+    Infrastructure,
+
+    /// <summary>A batch already split down to its culprits: dead-letter those now, the rest is recorded.</summary>
+    Isolated,
+}
+
+/// <summary>The one home of "is this failure the message's fault?".</summary>
+public static class Failures
+{
+    public const string SerializationFailure = "40001";
+    public const string DeadlockDetected = "40P01";
+    public const string UniqueViolation = "23505";
+
+    public static FailureKind Classify(Exception exception) => exception switch
+    {
+        InteractionsRefusedException => FailureKind.Isolated,
+        PostgresException postgres => Classify(postgres.SqlState),
+        NpgsqlException npgsql => npgsql.IsTransient ? FailureKind.Infrastructure : ClassifyInner(npgsql),
+        ConcurrencyException => FailureKind.Race,
+        TimeoutException or OperationCanceledException => FailureKind.Infrastructure,
+        ConnectionException or BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException => FailureKind.Infrastructure,
+        System.Net.Sockets.SocketException or IOException => FailureKind.Infrastructure,
+        _ => ClassifyInner(exception),
+    };
+
+    /// <summary>
+    /// Connection failures (class 08), exhausted resources (53), shutdown and startup (57P01-57P03), and a statement
+    /// cancelled by a timeout (57014) are the server's state, not the message's.
+    /// </summary>
+    public static FailureKind Classify(string sqlState) => sqlState switch
+    {
+        SerializationFailure or DeadlockDetected or UniqueViolation => FailureKind.Race,
+        "57P01" or "57P02" or "57P03" or "57014" => FailureKind.Infrastructure,
+        _ when sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("53", StringComparison.Ordinal) => FailureKind.Infrastructure,
+        _ => FailureKind.Message,
+    };
+
+    public static bool IsInfrastructure(Exception exception) => Classify(exception) == FailureKind.Infrastructure;
+
+    static FailureKind ClassifyInner(Exception exception) =>
+        exception.InnerException is { } inner ? Classify(inner) : FailureKind.Message;
+}
+
+/// <summary>
+/// Thrown by a channel consumer after it recorded every interaction of its batch but the culprits, which failed on
+/// their own: the endpoint's error pipe dead-letters only those, with their own exception.
+/// </summary>
+public sealed class InteractionsRefusedException(IReadOnlyDictionary<Guid, Exception> culprits)
+    : Exception($"{culprits.Count} interaction(s) of the batch were refused: {string.Join(", ", culprits.Keys)}")
+{
+    /// <summary>By message id (the interaction id).</summary>
+    public IReadOnlyDictionary<Guid, Exception> Culprits { get; } = culprits;
+}
