@@ -29,7 +29,9 @@ public sealed class SpoolDrain(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await spool.WaitForRecordsAsync(stoppingToken);
-                var batch = spool.Peek(options.Value.DrainBatch);
+                // After a failure, retry the oldest request alone: a batch half confirmed (one channel without its queue)
+                // would otherwise publish its confirmed part again on every attempt.
+                var batch = spool.Peek(failures == 0 ? options.Value.DrainBatch : 1);
                 try
                 {
                     await PublishAsync(batch, stoppingToken);
