@@ -29,8 +29,10 @@ public static class Extensions
     }
 
     /// <summary>
-    /// The gateway only publishes. The bus connects in the background, so the app starts (and /health/ready
-    /// says unhealthy) while RabbitMQ is down, and requests get 503 until it is back.
+    /// The gateway only publishes. The bus connects in the background, so the app starts while RabbitMQ is down;
+    /// requests the broker cannot take go to the spool (src/Proxe.Gateway/Publishing/InteractionSpool.cs), which the
+    /// drain publishes once the broker is back. A bus that is down only degrades readiness: the gateway still keeps
+    /// its promise, and only the spool (full, unwritable) makes it unready.
     /// </summary>
     public static IHostApplicationBuilder AddInteractionPublishing(this IHostApplicationBuilder builder)
     {
@@ -39,6 +41,13 @@ public static class Extensions
             InteractionPublisher.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IInteractionPublisher, InteractionPublisher>();
         builder.Services.AddExceptionHandler<BrokerUnavailableHandler>();
+        builder.Services.AddHttpContextAccessor();
+
+        builder.Services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<InteractionSpool>();
+        builder.Services.AddSingleton<ISpoolStatus>(sp => sp.GetRequiredService<InteractionSpool>());
+        builder.Services.AddHostedService<SpoolDrain>();
+        builder.Services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddMassTransit(x =>
         {
@@ -46,7 +55,7 @@ public static class Extensions
             x.ConfigureHealthCheckOptions(o =>
             {
                 o.Name = "rabbitmq-bus";
-                o.MinimalFailureStatus = HealthStatus.Unhealthy;
+                o.MinimalFailureStatus = HealthStatus.Degraded;
                 o.Tags.Add(ServiceDefaults.Extensions.ReadyTag);
             });
             x.UsingRabbitMq((context, cfg) =>

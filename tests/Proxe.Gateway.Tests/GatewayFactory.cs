@@ -6,11 +6,17 @@ namespace Proxe.Gateway.Tests;
 /// <summary>
 /// The real gateway (Program) against a real broker. Two brands: acme (India) and globex (US).
 /// Extra settings ("Proxe:Brands:acme:WhatsApp:AppSecret" = ...) go in <paramref name="settings"/>.
+/// Each factory spools into a folder of its own (deleted on dispose) unless the settings name one ("Proxe:Spool:Directory").
 /// </summary>
 public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AcmeKey = "acme-test-key-0123456789";
     public const string GlobexKey = "globex-test-key-0123456789";
+
+    private readonly string _ownSpool = NewSpoolDirectory();
+
+    /// <summary>A fresh folder for a spool; the caller deletes it.</summary>
+    public static string NewSpoolDirectory() => Path.Combine(Path.GetTempPath(), "proxe-gateway-tests", Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -21,8 +27,16 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
         builder.UseSetting("Proxe:Brands:globex:ApiKey", GlobexKey);
         builder.UseSetting("Proxe:Brands:globex:DefaultRegion", "US");
         builder.UseSetting("Proxe:Publishing:Timeout", "00:00:02");
+        builder.UseSetting("Proxe:Spool:Directory", _ownSpool);
         builder.UseSetting("Logging:LogLevel:MassTransit", "Error");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_ownSpool))
+            Directory.Delete(_ownSpool, recursive: true);
     }
 }

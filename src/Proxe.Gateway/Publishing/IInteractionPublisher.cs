@@ -3,8 +3,10 @@ using Proxe.Contracts;
 namespace Proxe.Gateway.Publishing;
 
 /// <summary>
-/// Publishes interactions as persistent messages and returns only after RabbitMQ confirmed every one.
-/// Throws <see cref="BrokerUnavailableException"/> when the broker is down or too slow; callers answer 503.
+/// Takes a request's interactions all or nothing: when this returns, RabbitMQ confirmed every one of them as a persistent
+/// message, or (broker away) all of them are fsync'd in the gateway's spool and will be published once it is back.
+/// Throws <see cref="BrokerUnavailableException"/> when neither is possible (spool full or unwritable): callers answer 503.
+/// Throws <see cref="InteractionNotSerializableException"/> for data the input contract should have refused: a 500, nothing published.
 /// </summary>
 public interface IInteractionPublisher
 {
@@ -13,6 +15,6 @@ public interface IInteractionPublisher
 
 public sealed class BrokerUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>When the circuit is open: how long until the next attempt reaches the broker.</summary>
+    /// <summary>How long the caller should wait before trying again.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -7,48 +8,109 @@ using Proxe.Contracts;
 namespace Proxe.Gateway.Publishing;
 
 /// <summary>
-/// Publishes through MassTransit with publisher confirms. Each message is mandatory: a message no queue
-/// is bound for comes back from the broker and fails the request instead of being accepted and dropped.
-/// A timeout and a circuit breaker keep a dead or slow broker from holding requests.
+/// Publishes through MassTransit with publisher confirms, each message mandatory, under a timeout and a circuit breaker.
+/// When the broker cannot take a request (unreachable, circuit open, no confirm in time, nack, no queue bound), the
+/// request goes whole into the spool, fsync'd, and the drain publishes it later: either way the caller may answer 2xx.
+/// While the spool holds anything, new requests queue behind it there instead of overtaking it on the wire.
 /// </summary>
-public sealed class InteractionPublisher(IBus bus, [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline, ILogger<InteractionPublisher> logger)
+public sealed class InteractionPublisher(
+    IBus bus,
+    [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline,
+    InteractionSpool spool,
+    IOptions<SpoolOptions> spoolOptions,
+    IHttpContextAccessor httpContextAccessor,
+    ILogger<InteractionPublisher> logger)
     : IInteractionPublisher
 {
     public const string PipelineKey = "publish";
 
+    /// <summary>Set on a 2xx whose interactions wait in the spool rather than in RabbitMQ.</summary>
+    public const string SpooledHeader = "X-Proxe-Spooled";
+
     public async Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken)
     {
+        byte[] record;
+        try
+        {
+            record = SpooledInteractions.Serialize(interactions);
+        }
+        catch (InteractionNotSerializableException ex)
+        {
+            logger.LogError("Refused {Count} interaction(s) {InteractionIds}: they passed validation but cannot be serialized ({Error})",
+                interactions.Count, interactions.Select(i => i.InteractionId), ex.InnerException?.GetType().Name);
+            throw;
+        }
+
+        if (spool.Current.Requests > 0)
+        {
+            await SpoolAsync(record, interactions, cancellationToken);
+            return;
+        }
+
         try
         {
             await pipeline.ExecuteAsync(
-                static async (state, token) => await Task.WhenAll(state.Interactions.Select(i => state.Bus.Publish(i, Configure, token))),
+                static async (state, token) => await PublishAllAsync(state.Bus, state.Interactions, token),
                 (Interactions: interactions, Bus: bus),
                 cancellationToken);
+            return;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (BrokenCircuitException ex)
+        catch (BrokenCircuitException)
         {
-            throw new BrokerUnavailableException("The message broker is unavailable.", ex) { RetryAfter = ex.RetryAfter };
+            logger.LogWarning("Spooling {Count} interaction(s): the circuit to the broker is open", interactions.Count);
         }
-        catch (MessageReturnedException ex)
+        catch (MessageReturnedException)
         {
-            logger.LogError("RabbitMQ returned an interaction: no queue is bound for its channel (are the workers deployed?)");
-            throw new BrokerUnavailableException("No queue accepts this channel yet.", ex);
+            logger.LogError("Spooling {Count} interaction(s): RabbitMQ returned them, no queue is bound for channel {Channels} (are the workers deployed?)",
+                interactions.Count, string.Join(",", interactions.Select(i => i.Channel).Distinct()));
         }
         catch (TimeoutRejectedException ex)
         {
-            logger.LogWarning("Publishing {Count} interaction(s) was not confirmed within {Timeout}", interactions.Count, ex.Timeout);
-            throw new BrokerUnavailableException("The message broker did not confirm in time.", ex);
+            logger.LogWarning("Spooling {Count} interaction(s): the broker did not confirm within {Timeout}", interactions.Count, ex.Timeout);
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Publishing {Count} interaction(s) failed: {Error}", interactions.Count, ex.GetType().Name);
-            throw new BrokerUnavailableException("The message broker did not accept the interactions.", ex);
+            logger.LogWarning("Spooling {Count} interaction(s): publishing failed ({Error})", interactions.Count, ex.GetType().Name);
         }
+
+        // Some of the request may have reached the broker before the fault: spooling all of it publishes those twice,
+        // and their message ids (the interaction ids) make the second copy a no-op for the workers.
+        await SpoolAsync(record, interactions, cancellationToken);
     }
+
+    private async Task SpoolAsync(byte[] record, IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken)
+    {
+        SpoolAppendResult result;
+        try
+        {
+            result = await spool.AppendAsync(record, interactions.Count, cancellationToken);
+        }
+        catch (SpoolUnavailableException ex)
+        {
+            throw new BrokerUnavailableException("The message broker is unavailable and the gateway's spool cannot be written.", ex)
+            {
+                RetryAfter = spoolOptions.Value.RetryAfter,
+            };
+        }
+
+        if (result == SpoolAppendResult.Full)
+        {
+            var status = spool.Current;
+            logger.LogWarning("Refused {Count} interaction(s): the broker cannot take them and the spool is full ({Requests} requests, {Bytes} bytes, oldest {OldestAge})",
+                interactions.Count, status.Requests, status.Bytes, status.OldestAge);
+            throw new BrokerUnavailableException("The message broker is unavailable and the gateway's spool is full.") { RetryAfter = spoolOptions.Value.RetryAfter };
+        }
+
+        if (httpContextAccessor.HttpContext is { } http)
+            http.Response.Headers[SpooledHeader] = "true";
+    }
+
+    internal static Task PublishAllAsync(IBus bus, IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
+        Task.WhenAll(interactions.Select(i => bus.Publish(i, Configure, cancellationToken)));
 
     private static void Configure(PublishContext<ChannelInteractionReceived> context)
     {
@@ -59,8 +121,9 @@ public sealed class InteractionPublisher(IBus bus, [FromKeyedServices(Interactio
     }
 
     /// <summary>
-    /// Breaker outside the timeout, so timeouts count as failures; the caller's own cancellation does not, nor a returned
-    /// message (the broker is up, only one channel lacks its queue, and the other channels should keep flowing).
+    /// Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not the caller's own
+    /// cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
+    /// (the request's own data; serialized before publishing, so it should never get here).
     /// </summary>
     public static ResiliencePipeline CreatePipeline(PublishingOptions options, TimeProvider timeProvider) =>
         new ResiliencePipelineBuilder { TimeProvider = timeProvider }
@@ -70,8 +133,11 @@ public sealed class InteractionPublisher(IBus bus, [FromKeyedServices(Interactio
                 MinimumThroughput = options.MinimumThroughput,
                 SamplingDuration = options.SamplingDuration,
                 BreakDuration = options.BreakDuration,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not (OperationCanceledException or MessageReturnedException)),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsBrokerFault),
             })
             .AddTimeout(options.Timeout)
             .Build();
+
+    internal static bool IsBrokerFault(Exception exception) =>
+        exception is not (OperationCanceledException or MessageReturnedException or InteractionNotSerializableException);
 }
