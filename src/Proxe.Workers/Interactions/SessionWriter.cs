@@ -51,8 +51,7 @@ public abstract class SessionWriter
         _ => "{}",
     };
 
-    static string? Preview(string? content) =>
-        content is null ? null : content.Length <= 160 ? content : content[..159] + "…";
+    static string? Preview(string? content) => Proxe.Domain.Text.Truncate(content, 160);
 
     protected static async Task ExpectRowAsync(NpgsqlCommand command, string what, CancellationToken cancellationToken)
     {
