@@ -190,7 +190,7 @@ public sealed class Workload
     {
         var national = run.NationalPhone(lead);
         foreach (var phone in new[] { "0" + national, $"+91 {national[..5]} {national[5..]}" })
-            if (PhoneNormalizer.Normalize(phone, "IN") != run.NormalizedPhone(lead))
+            if (Proxe.Domain.Phones.Normalize(phone, "IN") != run.NormalizedPhone(lead))
                 throw new InvalidOperationException($"Phone {phone} does not normalize to {run.NormalizedPhone(lead)}.");
     }
 

@@ -29,4 +29,8 @@ public static class Platforms
     public const string Instagram = "instagram";
     public const string Messenger = "messenger";
     public const string WebVisitor = "web_visitor";
+
+    public static readonly IReadOnlyList<string> All = [WhatsApp, Instagram, Messenger, WebVisitor];
+
+    public static bool IsKnown(string? platform) => platform is WhatsApp or Instagram or Messenger or WebVisitor;
 }

@@ -12,7 +12,7 @@ public static class Masking
         if (string.IsNullOrWhiteSpace(phone))
             return "";
 
-        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+        var digits = Phones.Digits(phone);
         if (digits.Length < 7)
             return "***";
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Proxe.Gateway.Brands;
+using Proxe.Gateway.Http;
 using Proxe.Gateway.Publishing;
 using Proxe.Messaging;
 using Proxe.ServiceDefaults;
@@ -17,8 +18,25 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddExceptionHandler<ClientErrorHandler>();
         return builder;
     }
+
+    /// <summary>
+    /// Every answer of the API and the webhooks is for one caller only: they may carry customer data (a TwiML greeting,
+    /// a handshake's challenge, field problems), so no proxy or browser may keep them.
+    /// </summary>
+    public static IApplicationBuilder UseNoStoreAnswers(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/openapi") && !context.Request.Path.StartsWithSegments("/scalar"))
+                    context.Response.Headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
 
     public static IHostApplicationBuilder AddBrands(this IHostApplicationBuilder builder)
     {

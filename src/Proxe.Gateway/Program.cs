@@ -12,6 +12,7 @@ builder.AddInteractionPublishing();
 builder.AddProviderWebhooks();
 
 var app = builder.Build();
+app.UseNoStoreAnswers();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

@@ -110,7 +110,7 @@ public sealed class EndToEndHost : IAsyncLifetime
     // ---- HTTP, signed like each caller signs ----
 
     public static Guid InteractionId(TestBrand brand, string channel, string externalEventId) =>
-        gateway::Proxe.Gateway.Interactions.InteractionIds.For(brand.Name, channel, externalEventId);
+        gateway::Proxe.Gateway.Contract.InteractionIds.For(brand.Name, channel, externalEventId);
 
     /// <summary>POST /v1/interactions with the brand's key; <paramref name="body"/> is serialized as snake_case JSON.</summary>
     public Task<HttpResponseMessage> PostInteractionsAsync(TestBrand brand, object body, string? apiKey = null) =>

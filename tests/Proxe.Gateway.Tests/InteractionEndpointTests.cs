@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Proxe.Contracts;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Testing;
 using RabbitMQ.Client;

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
+using Proxe.Domain;
 
 namespace Proxe.Gateway.Brands;
 
@@ -12,7 +11,7 @@ namespace Proxe.Gateway.Brands;
 public sealed class BrandCatalog
 {
     private readonly IReadOnlyDictionary<string, BrandSettings> _brands;
-    private readonly (string Brand, byte[] KeyHash)[] _apiKeys;
+    private readonly (byte[] KeyHash, string Brand)[] _apiKeys;
     private readonly Dictionary<string, string> _whatsAppPhoneNumberIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _twilioNumbers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _metaPageIds = new(StringComparer.Ordinal);
@@ -23,13 +22,13 @@ public sealed class BrandCatalog
         _brands = options.Value.Brands;
         _apiKeys = _brands
             .Where(b => !string.IsNullOrEmpty(b.Value.ApiKey))
-            .Select(b => (b.Key, Hash(b.Value.ApiKey!)))
+            .Select(b => (Secrets.Hash(b.Value.ApiKey!), b.Key))
             .ToArray();
 
         foreach (var (brand, settings) in _brands)
         {
             foreach (var id in settings.WhatsApp.PhoneNumberIds) _whatsAppPhoneNumberIds[id.Trim()] = brand;
-            foreach (var number in settings.Twilio.PhoneNumbers) _twilioNumbers[DigitsOf(number)] = brand;
+            foreach (var number in settings.Twilio.PhoneNumbers) _twilioNumbers[Phones.Digits(number)] = brand;
             foreach (var id in settings.Meta.PageIds) _metaPageIds[id.Trim()] = brand;
             foreach (var id in settings.Meta.InstagramAccountIds) _instagramAccountIds[id.Trim()] = brand;
         }
@@ -41,28 +40,15 @@ public sealed class BrandCatalog
         _brands.TryGetValue(brand, out settings);
 
     /// <summary>Compares against every brand's key in constant time, so timing reveals neither a key nor which brand matched.</summary>
-    public bool TryGetByApiKey(string? key, [MaybeNullWhen(false)] out string brand)
-    {
-        brand = null;
-        if (string.IsNullOrEmpty(key))
-            return false;
-
-        // Hashing first gives equal lengths, which FixedTimeEquals needs to stay constant-time.
-        var candidate = Hash(key);
-        foreach (var (name, keyHash) in _apiKeys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(candidate, keyHash))
-                brand = name;
-        }
-        return brand is not null;
-    }
+    public bool TryGetByApiKey(string? key, [MaybeNullWhen(false)] out string brand) =>
+        Secrets.TryMatch(key, _apiKeys, out brand);
 
     public bool TryGetByWhatsAppPhoneNumberId(string? id, [MaybeNullWhen(false)] out string brand, [MaybeNullWhen(false)] out BrandSettings settings) =>
         Lookup(_whatsAppPhoneNumberIds, id?.Trim(), out brand, out settings);
 
     /// <summary>Matches on digits only, so "+1 415-555-0100" and "+14155550100" are the same number.</summary>
     public bool TryGetByTwilioNumber(string? e164, [MaybeNullWhen(false)] out string brand, [MaybeNullWhen(false)] out BrandSettings settings) =>
-        Lookup(_twilioNumbers, e164 is null ? null : DigitsOf(e164), out brand, out settings);
+        Lookup(_twilioNumbers, e164 is null ? null : Phones.Digits(e164), out brand, out settings);
 
     public bool TryGetByMetaPageId(string? id, [MaybeNullWhen(false)] out string brand, [MaybeNullWhen(false)] out BrandSettings settings) =>
         Lookup(_metaPageIds, id?.Trim(), out brand, out settings);
@@ -81,8 +67,4 @@ public sealed class BrandCatalog
         settings = _brands[brand];
         return true;
     }
-
-    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
-
-    private static string DigitsOf(string value) => new(value.Where(char.IsAsciiDigit).ToArray());
 }

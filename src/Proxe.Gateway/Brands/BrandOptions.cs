@@ -19,6 +19,12 @@ public sealed class BrandSettings
     /// <summary>ISO 3166 region used to read national phone numbers ("IN": 098765 43210 → 919876543210).</summary>
     public string DefaultRegion { get; init; } = "US";
 
+    /// <summary>
+    /// The brand's own lines (reception, agents' phones, test numbers): a customer field holding one of them never
+    /// identifies a customer, so calls and forms from the office do not all merge into one lead.
+    /// </summary>
+    public List<string> HouseNumbers { get; init; } = [];
+
     public WhatsAppSettings WhatsApp { get; init; } = new();
     public TwilioSettings Twilio { get; init; } = new();
     public MetaSettings Meta { get; init; } = new();

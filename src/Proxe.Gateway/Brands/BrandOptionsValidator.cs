@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PhoneNumbers;
+using Proxe.Domain;
 
 namespace Proxe.Gateway.Brands;
 
@@ -11,21 +11,27 @@ public sealed class BrandOptionsValidator : IValidateOptions<BrandOptions>
     public ValidateOptionsResult Validate(string? name, BrandOptions options)
     {
         var failures = new List<string>();
-        var regions = PhoneNumberUtil.GetInstance().GetSupportedRegions();
-
         foreach (var (brand, settings) in options.Brands)
         {
             if (string.IsNullOrWhiteSpace(brand) || brand.Length > 64)
                 failures.Add($"Brand name '{brand}' must be 1-64 characters.");
-            if (!regions.Contains(settings.DefaultRegion))
+            if (!Phones.IsKnownRegion(settings.DefaultRegion))
                 failures.Add($"Brand '{brand}': DefaultRegion '{settings.DefaultRegion}' is not an ISO 3166 region libphonenumber knows.");
+            else
+            {
+                foreach (var (number, i) in settings.HouseNumbers.Select((n, i) => (n, i)))
+                {
+                    if (Phones.Normalize(number, settings.DefaultRegion) is null)
+                        failures.Add($"Brand '{brand}': HouseNumbers[{i}] is not a valid phone number for region {settings.DefaultRegion}.");
+                }
+            }
             if (settings.ApiKey is { Length: < MinimumApiKeyLength })
                 failures.Add($"Brand '{brand}': ApiKey must be at least {MinimumApiKeyLength} characters.");
         }
 
         AddDuplicates(failures, "ApiKey", options.Brands.Where(b => !string.IsNullOrEmpty(b.Value.ApiKey)).Select(b => (b.Key, b.Value.ApiKey!)), reveal: false);
         AddDuplicates(failures, "WhatsApp phone number id", options.Brands.SelectMany(b => b.Value.WhatsApp.PhoneNumberIds.Select(id => (b.Key, id.Trim()))), reveal: true);
-        AddDuplicates(failures, "Twilio number", options.Brands.SelectMany(b => b.Value.Twilio.PhoneNumbers.Select(n => (b.Key, new string(n.Where(char.IsAsciiDigit).ToArray())))), reveal: true);
+        AddDuplicates(failures, "Twilio number", options.Brands.SelectMany(b => b.Value.Twilio.PhoneNumbers.Select(n => (b.Key, Phones.Digits(n)))), reveal: true);
         AddDuplicates(failures, "Meta page id", options.Brands.SelectMany(b => b.Value.Meta.PageIds.Select(id => (b.Key, id.Trim()))), reveal: true);
         AddDuplicates(failures, "Instagram account id", options.Brands.SelectMany(b => b.Value.Meta.InstagramAccountIds.Select(id => (b.Key, id.Trim()))), reveal: true);
 

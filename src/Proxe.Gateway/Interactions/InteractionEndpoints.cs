@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proxe.Gateway.Brands;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Publishing;
 
@@ -70,7 +72,7 @@ public static class InteractionEndpoints
 
         var now = time.GetUtcNow();
         var interactions = items
-            .Select((item, index) => InteractionMapper.Map(item, isBatch ? $"interactions[{index}]." : "", brand, settings.DefaultRegion, now, errors))
+            .Select((item, index) => InteractionMapper.Map(item, isBatch ? $"interactions[{index}]." : "", brand, settings, now, errors))
             .ToList();
 
         if (errors.Count > 0)
@@ -89,14 +91,14 @@ public static class InteractionEndpoints
 
     private static (List<InteractionRequest> Items, bool IsBatch, ValidationProblem? Error) Parse(byte[] body, JsonSerializerOptions options)
     {
+        if (!Utf8.IsValid(body))
+            return ([], false, Problem("$", "The body is not valid UTF-8."));
+
         try
         {
             using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return ([], false, Problem("$", "The body must be one interaction object or {\"interactions\": [...]}."));
-
-            if (PathOfNulCharacter(document.RootElement, "") is { } nulAt)
-                return ([], false, Problem(nulAt, "Text must not contain the NUL character (U+0000): PostgreSQL cannot store it."));
 
             if (document.RootElement.TryGetProperty("interactions", out _))
             {
@@ -115,18 +117,6 @@ public static class InteractionEndpoints
         }
     }
 
-    private static string? PathOfNulCharacter(JsonElement element, string path) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString()!.Contains('\0') ? path : null,
-        JsonValueKind.Object => element.EnumerateObject()
-            .Select(p => p.Name.Contains('\0') ? path : PathOfNulCharacter(p.Value, path.Length == 0 ? p.Name : $"{path}.{p.Name}"))
-            .FirstOrDefault(found => found is not null),
-        JsonValueKind.Array => element.EnumerateArray()
-            .Select((item, index) => PathOfNulCharacter(item, $"{path}[{index}]"))
-            .FirstOrDefault(found => found is not null),
-        _ => null,
-    };
-
     private static ValidationProblem Problem(string path, string message)
     {
         var field = path == "$" ? "$" : path.TrimStart('$').TrimStart('.');
@@ -138,5 +128,7 @@ public static class InteractionEndpoints
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // Lone surrogates reach the contract, which names the field, instead of failing the whole body here.
+        Converters = { new LenientStringConverter() },
     };
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using Proxe.Gateway.Contract;
 
 namespace Proxe.Gateway.Providers;
 
@@ -11,10 +13,19 @@ internal static class ProviderJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new LenientStringConverter() },
     };
 
+    /// <summary>The body as <typeparamref name="T"/>; bodies that are not UTF-8 or not JSON of that shape give an error naming only the position.</summary>
     public static bool TryDeserialize<T>(byte[] body, out T? value, out string? error) where T : class
     {
+        value = null;
+        if (!Utf8.IsValid(body))
+        {
+            error = "The body is not valid UTF-8.";
+            return false;
+        }
+
         try
         {
             value = JsonSerializer.Deserialize<T>(body, Options);
@@ -23,7 +34,6 @@ internal static class ProviderJson
         }
         catch (JsonException ex)
         {
-            value = null;
             // Path and position only: the message may quote the body, which can hold personal data.
             error = $"Invalid JSON at {ex.Path ?? "$"} (line {ex.LineNumber}, byte {ex.BytePositionInLine}).";
             return false;
@@ -58,7 +68,4 @@ internal static class ProviderJson
         long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
             ? FromUnix(parsed)
             : null;
-
-    public static string? Truncate(string? text, int length) =>
-        text is null || text.Length <= length ? text : text[..(length - 1)] + "…";
 }

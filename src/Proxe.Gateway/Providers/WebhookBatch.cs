@@ -13,6 +13,12 @@ public sealed class WebhookBatch
     public Dictionary<string, BrandSettings> Brands { get; } = new(StringComparer.Ordinal);
     public List<string> UnknownAccounts { get; } = [];
 
+    /// <summary>
+    /// Set when the payload names an account that must exist (the web widget's brand): the request gets 404. Meta's
+    /// accounts go to <see cref="UnknownAccounts"/> instead, since Meta disables a webhook that keeps failing.
+    /// </summary>
+    public string? UnknownAccountRefusal { get; set; }
+
     /// <summary>Structural problems (an event without its id); any of them rejects the whole POST with 400.</summary>
     public List<string> Errors { get; } = [];
 

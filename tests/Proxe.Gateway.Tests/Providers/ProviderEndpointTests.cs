@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
@@ -303,7 +304,7 @@ public sealed class ProviderEndpointTests(RabbitMqFixture rabbit) : IClassFixtur
 
         var response = await PostJson(_client, "/webhooks/meta", Encoding.UTF8.GetBytes(body),
             (HubSignature.Header, "sha256=bcc5bd9f45ededb77ddccb00da4b5f17db1469378185692ca58b6240c6efa167"),
-            (HubSignature.LegacyHeader, "sha1=74432bfe572675092cc81b5ac903ff3f971b04e5"));
+            ("X-Hub-Signature", "sha1=74432bfe572675092cc81b5ac903ff3f971b04e5"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var (_, message) = Assert.Single(await DrainAsync());

@@ -80,15 +80,13 @@ public sealed class SignatureTests
     }
 
     [Fact]
-    public void Meta_vector_C_legacy_sha1_and_its_sha256_verify_and_fail_when_tampered()
+    public void Meta_vector_C_sha256_verifies_and_fails_when_tampered()
     {
         var body = Encoding.UTF8.GetBytes(MessengerBody);
 
-        Assert.True(HubSignature.IsValidLegacy(body, "sha1=74432bfe572675092cc81b5ac903ff3f971b04e5", "Bar"));
         Assert.True(HubSignature.IsValid(body, "sha256=bcc5bd9f45ededb77ddccb00da4b5f17db1469378185692ca58b6240c6efa167", "Bar"));
 
         body[body.Length / 2] ^= 0x01;
-        Assert.False(HubSignature.IsValidLegacy(body, "sha1=74432bfe572675092cc81b5ac903ff3f971b04e5", "Bar"));
         Assert.False(HubSignature.IsValid(body, "sha256=bcc5bd9f45ededb77ddccb00da4b5f17db1469378185692ca58b6240c6efa167", "Bar"));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Proxe.Contracts;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Twilio;

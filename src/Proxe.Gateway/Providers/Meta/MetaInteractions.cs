@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Interactions;
+using Proxe.Domain;
+using Proxe.Gateway.Contract;
 
 namespace Proxe.Gateway.Providers.Meta;
 
@@ -169,10 +170,10 @@ public static class MetaInteractions
 
             // An existing conversation re-opened from an ad, an m.me / ig.me link or a QR code: the touchpoint's source.
             case { Referral: { ValueKind: JsonValueKind.Object } referral } when senderId is not null:
-                var source = Text(referral, "source");
+                var source = JsonFields.Text(referral, "source");
                 return Interaction(account, $"referral:{senderId}:{messaging.Timestamp}", senderId, messaging.Sender?.Username, occurredAt,
                     new InteractionMessage { Sender = Senders.Customer, Type = "referral", Metadata = ProviderJson.Object(("referral", referral)) },
-                    "referral", Text(referral, "ad_id"), source is null ? "[referral]" : $"[referral: {source}]");
+                    "referral", JsonFields.Text(referral, "ad_id"), source is null ? "[referral]" : $"[referral: {source}]");
 
             // Read and delivery receipts, opt-ins, handover events...
             default:
@@ -186,7 +187,7 @@ public static class MetaInteractions
         var isComment = change.Field switch
         {
             "comments" or "live_comments" => account.Platform == Platforms.Instagram,
-            "feed" => Text(change.Value, "item") == "comment" && Text(change.Value, "verb") == "add",
+            "feed" => JsonFields.Text(change.Value, "item") == "comment" && JsonFields.Text(change.Value, "verb") == "add",
             _ => false,
         };
         if (!isComment)
@@ -237,10 +238,6 @@ public static class MetaInteractions
         return interaction with { Customer = interaction.Customer with { Name = value.From.Name } };
     }
 
-    private static string? Text(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     private static ChannelInteractionReceived Interaction(
         Account account, string externalEventId, string userId, string? username, DateTimeOffset occurredAt,
@@ -262,7 +259,7 @@ public static class MetaInteractions
                 PlatformUsername = username,
                 EngagementType = engagementType,
                 ContentId = contentId,
-                EngagementPreview = ProviderJson.Truncate(preview, PreviewLength),
+                EngagementPreview = Text.Truncate(preview, PreviewLength),
                 ChannelData = ProviderJson.Object(("account_id", account.AccountId)),
             },
         };

@@ -5,19 +5,15 @@ namespace Proxe.Gateway.Providers.Signatures;
 
 /// <summary>
 /// Meta's webhook signatures (WhatsApp Cloud API, Messenger, Instagram):
-/// <c>X-Hub-Signature-256: sha256=hex(HMAC-SHA256(app secret, raw body))</c>, and the legacy
-/// <c>X-Hub-Signature: sha1=...</c> that Messenger still sends beside it.
+/// <c>X-Hub-Signature-256: sha256=hex(HMAC-SHA256(app secret, raw body))</c>. The legacy SHA-1 <c>X-Hub-Signature</c>
+/// Messenger still sends beside it is not read.
 /// </summary>
 public static class HubSignature
 {
     public const string Header = "X-Hub-Signature-256";
-    public const string LegacyHeader = "X-Hub-Signature";
 
     public static bool IsValid(ReadOnlySpan<byte> body, string? header, string? appSecret) =>
         Verify(body, header, appSecret, "sha256=", HMACSHA256.HashData);
-
-    public static bool IsValidLegacy(ReadOnlySpan<byte> body, string? header, string? appSecret) =>
-        Verify(body, header, appSecret, "sha1=", HMACSHA1.HashData);
 
     public static string Sign(ReadOnlySpan<byte> body, string appSecret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), body));

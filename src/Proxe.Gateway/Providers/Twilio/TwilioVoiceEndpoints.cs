@@ -66,7 +66,8 @@ public static class TwilioVoiceEndpoints
         if (interaction is null)
             return Refuse(logger, error!);
 
-        await Publish(publisher, interaction, logger, cancellationToken);
+        if (await PublishAsync(publisher, interaction, call, logger, cancellationToken) is { } refused)
+            return refused;
         var twiml = string.IsNullOrWhiteSpace(call.Settings.Twilio.IncomingCallTwiml) ? TwilioVoiceInteractions.DefaultTwiml : call.Settings.Twilio.IncomingCallTwiml;
         return TypedResults.Text(twiml, "text/xml");
     }
@@ -84,13 +85,14 @@ public static class TwilioVoiceEndpoints
         if (interaction is null)
             return Refuse(logger, error!);
 
-        await Publish(publisher, interaction, logger, cancellationToken);
+        if (await PublishAsync(publisher, interaction, call, logger, cancellationToken) is { } refused)
+            return refused;
         return TypedResults.NoContent();
     }
 
     private sealed record VerifiedCall(Dictionary<string, StringValues> Form, string Brand, BrandSettings Settings);
 
-    /// <summary>Media type, size, form, brand by number, then the signature with that brand's auth token.</summary>
+    /// <summary>Media type, size, form, the signature (by any brand's auth token), then the brand by number, which must be a signer.</summary>
     private static async Task<(VerifiedCall? Call, ProblemHttpResult? Problem)> ReadAsync(
         HttpRequest request, BrandCatalog brands, ProviderOptions options, ILogger logger, CancellationToken cancellationToken)
     {
@@ -113,6 +115,17 @@ public static class TwilioVoiceEndpoints
             return (null, WebhookRequest.Malformed("The body is not a readable application/x-www-form-urlencoded form."));
         }
 
+        // The signature first, with every brand's auth token: an unsigned request gets the same 401 whatever brand or
+        // number it names, so neither can be probed.
+        var url = PublicUrl(request, options);
+        var signedBy = BrandSecrets.Verifying(brands, s => s.Twilio.AuthToken,
+            token => TwilioSignature.IsValid(url, form, request.Headers[TwilioSignature.Header], token));
+        if (signedBy.Count == 0)
+        {
+            logger.LogWarning("Refused a Twilio webhook: {Header} missing or made with no configured auth token for {Url}", TwilioSignature.Header, url);
+            return (null, WebhookRequest.BadSignature(TwilioSignature.Header));
+        }
+
         if (!TwilioVoiceInteractions.TryRoute(form, request.Query["brand"], brands, out var brand, out var settings))
         {
             var (brandNumber, _) = TwilioVoiceInteractions.Numbers(form);
@@ -120,10 +133,9 @@ public static class TwilioVoiceEndpoints
             return (null, WebhookRequest.UnknownAccount("No brand is configured for this Twilio number; add it to Proxe:Brands:<brand>:Twilio:PhoneNumbers."));
         }
 
-        var url = PublicUrl(request, options);
-        if (!TwilioSignature.IsValid(url, form, request.Headers[TwilioSignature.Header], settings.Twilio.AuthToken))
+        if (!signedBy.Contains(brand))
         {
-            logger.LogWarning("Refused a Twilio webhook for brand {Brand}: {Header} missing or wrong for {Url}", brand, TwilioSignature.Header, url);
+            logger.LogWarning("Refused a Twilio webhook for brand {Brand}: signed with another brand's auth token", brand);
             return (null, WebhookRequest.BadSignature(TwilioSignature.Header));
         }
 
@@ -145,9 +157,12 @@ public static class TwilioVoiceEndpoints
         return WebhookRequest.Malformed(error);
     }
 
-    private static async Task Publish(IInteractionPublisher publisher, ChannelInteractionReceived interaction, ILogger logger, CancellationToken cancellationToken)
+    private static Task<ProblemHttpResult?> PublishAsync(
+        IInteractionPublisher publisher, ChannelInteractionReceived interaction, VerifiedCall call, ILogger logger, CancellationToken cancellationToken)
     {
-        await publisher.PublishAsync([interaction], cancellationToken);
-        logger.LogInformation("Accepted Twilio event {ExternalEventId} for brand {Brand}", interaction.ExternalEventId, interaction.Brand);
+        var batch = new WebhookBatch();
+        batch.Brands[call.Brand] = call.Settings;
+        batch.Interactions.Add(interaction);
+        return SignedWebhook.PublishAsync("Twilio", batch, publisher, logger, cancellationToken);
     }
 }

@@ -3,7 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Interactions;
+using Proxe.Domain;
+using Proxe.Gateway.Contract;
 
 namespace Proxe.Gateway.Providers.Twilio;
 
@@ -206,7 +207,7 @@ public static class TwilioVoiceInteractions
             {
                 Name = Field(form, "CallerName"),
                 Phone = withheld ?? customerNumber,
-                PhoneNormalized = withheld is null ? PhoneNormalizer.Normalize(customerNumber, settings.DefaultRegion) : null,
+                PhoneNormalized = withheld is null ? Phones.Normalize(customerNumber, settings.DefaultRegion) : null,
             },
             SessionKey = callSid,
             Voice = new VoiceDetail

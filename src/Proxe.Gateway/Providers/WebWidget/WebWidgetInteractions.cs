@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Interactions;
+using Proxe.Domain;
+using Proxe.Gateway.Contract;
 
 namespace Proxe.Gateway.Providers.WebWidget;
 
@@ -14,13 +15,29 @@ public static class WebWidgetInteractions
     public const int MaxMessages = 100;
     public const int MaxIdLength = 256;
 
-    /// <summary>A clock this far ahead is tolerated; later times would pin the lead's last touchpoint in the future.</summary>
-    public static readonly TimeSpan MaxClockAhead = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// The post as a batch for the shared receive pipeline: its brand must be configured (404 otherwise) and must be the
+    /// one whose secret signed it.
+    /// </summary>
+    public static WebhookBatch ToBatch(WebWidgetEvent post, byte[] body, BrandCatalog brands, DateTimeOffset signedAt, DateTimeOffset receivedAt)
+    {
+        var batch = new WebhookBatch();
+        if (string.IsNullOrWhiteSpace(post.Brand))
+            batch.Errors.Add("brand is required.");
+        else if (!brands.TryGet(post.Brand, out var settings))
+            batch.UnknownAccountRefusal = $"No brand '{post.Brand}' is configured.";
+        else
+        {
+            batch.Brands[post.Brand] = settings;
+            batch.Interactions.AddRange(Map(post, body, post.Brand, settings, signedAt, receivedAt, batch.Errors));
+        }
+        return batch;
+    }
 
     public static IReadOnlyList<ChannelInteractionReceived> Map(
         WebWidgetEvent post, byte[] body, string brand, BrandSettings settings, DateTimeOffset signedAt, DateTimeOffset receivedAt, List<string> errors)
     {
-        var latest = receivedAt + MaxClockAhead;
+        var latest = receivedAt + InteractionContract.MaxClockAhead;
         if (string.IsNullOrWhiteSpace(post.ExternalSessionId))
             errors.Add("external_session_id is required.");
         CheckLength(errors, "external_session_id", post.ExternalSessionId);
@@ -28,6 +45,8 @@ public static class WebWidgetInteractions
         CheckLength(errors, "visitor.id", post.Visitor?.Id);
         if (post.OccurredAt > latest)
             errors.Add("occurred_at is in the future.");
+        if (post.OccurredAt < InteractionContract.Earliest)
+            errors.Add($"occurred_at is before {InteractionContract.Earliest:yyyy-MM-dd}.");
         if (post.Messages is { Count: > MaxMessages })
             errors.Add($"messages may hold at most {MaxMessages} items.");
 
@@ -40,6 +59,8 @@ public static class WebWidgetInteractions
                 errors.Add($"messages[{i}].sender must be customer, agent or system.");
             if (message.SentAt > latest)
                 errors.Add($"messages[{i}].sent_at is in the future.");
+            if (message.SentAt < InteractionContract.Earliest)
+                errors.Add($"messages[{i}].sent_at is before {InteractionContract.Earliest:yyyy-MM-dd}.");
         }
 
         if (errors.Count > 0)
@@ -59,7 +80,7 @@ public static class WebWidgetInteractions
                 Name = post.Visitor?.Name,
                 Email = post.Visitor?.Email,
                 Phone = post.Visitor?.Phone,
-                PhoneNormalized = PhoneNormalizer.Normalize(post.Visitor?.Phone, settings.DefaultRegion),
+                PhoneNormalized = Phones.Normalize(post.Visitor?.Phone, settings.DefaultRegion),
                 Platform = Platforms.WebVisitor,
                 // A visitor without a widget id is still one visitor for the length of the session.
                 PlatformUserId = post.Visitor?.Id ?? post.ExternalSessionId,

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Interactions;
+using Proxe.Domain;
+using Proxe.Gateway.Contract;
 
 namespace Proxe.Gateway.Providers.WhatsApp;
 
@@ -156,7 +157,7 @@ public static class WhatsAppInteractions
                 Name = contact?.Profile?.Name,
                 Phone = waId,
                 // wa_id is always international, without the plus.
-                PhoneNormalized = waId is null ? null : PhoneNormalizer.Normalize("+" + waId, account.Settings.DefaultRegion),
+                PhoneNormalized = waId is null ? null : Phones.Normalize("+" + waId, account.Settings.DefaultRegion),
                 Platform = Platforms.WhatsApp,
                 PlatformUserId = contactId,
                 Username = contact?.Profile?.Username,
@@ -246,18 +247,18 @@ public static class WhatsAppInteractions
                     ("removed", string.IsNullOrEmpty(message.Reaction?.Emoji) ? true : null)]);
                 break;
             case "order":
-                content = Text(message.Order, "text");
+                content = JsonFields.Text(message.Order, "text");
                 fields.Add(("order", message.Order));
                 break;
             case "system":
                 // The customer's new number (wa_id; new_wa_id before v12) or new business-scoped id: the hint that links
                 // the new identity to this lead. The message itself still comes from the old one.
-                content = Text(message.System, "body");
+                content = JsonFields.Text(message.System, "body");
                 fields.AddRange([
-                    ("system_type", Text(message.System, "type")),
-                    ("new_wa_id", Text(message.System, "wa_id") ?? Text(message.System, "new_wa_id")),
-                    ("new_user_id", Text(message.System, "user_id")),
-                    ("previous_user_id", Text(message.System, "previous_user_id")),
+                    ("system_type", JsonFields.Text(message.System, "type")),
+                    ("new_wa_id", JsonFields.Text(message.System, "wa_id") ?? JsonFields.Text(message.System, "new_wa_id")),
+                    ("new_user_id", JsonFields.Text(message.System, "user_id")),
+                    ("previous_user_id", JsonFields.Text(message.System, "previous_user_id")),
                     ("system", message.System)]);
                 break;
             default:
@@ -279,15 +280,6 @@ public static class WhatsAppInteractions
         return (string.IsNullOrEmpty(content) ? null : content, type, ProviderJson.Object([.. fields]));
     }
 
-    private static string? Text(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(property, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
 
     private static IEnumerable<string> SharedContactNames(JsonElement? contacts)
     {
@@ -296,11 +288,10 @@ public static class WhatsAppInteractions
 
         foreach (var card in array.EnumerateArray())
         {
-            if (card.ValueKind == JsonValueKind.Object
-                && card.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.Object
-                && name.TryGetProperty("formatted_name", out var formatted) && formatted.ValueKind == JsonValueKind.String)
+            if (card.ValueKind == JsonValueKind.Object && card.TryGetProperty("name", out var name)
+                && JsonFields.Text(name, "formatted_name") is { } formatted)
             {
-                yield return formatted.GetString()!;
+                yield return formatted;
             }
         }
     }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Proxe.Gateway.Interactions;
+namespace Proxe.Gateway.Contract;
 
 /// <summary>
 /// Deterministic interaction ids: a provider retry of the same event gets the same id, which is also the
