@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Proxe.Dashboard.Leads;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
 using Proxe.ServiceDefaults;
@@ -12,16 +14,33 @@ public static class Extensions
     public static IHostApplicationBuilder AddDashboardApi(this IHostApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddOpenApi();
+        // A parameter that does not bind is a 400 problem in every environment, never an exception page.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<LeadContextExample>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
+
+    public const string CredentialsScheme = "DashboardCredentials";
 
     public static IHostApplicationBuilder AddDashboardKeys(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
-        builder.Services.AddAuthentication(DashboardKeyHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, DashboardKeyHandler>(DashboardKeyHandler.SchemeName, null);
+        var jwt = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>()?.Jwt ?? new DashboardJwtSettings();
+        builder.Services.AddAuthentication(CredentialsScheme)
+            // Both credentials may come as Authorization: Bearer; a JWT goes to the JWT handler only when one is configured.
+            .AddPolicyScheme(CredentialsScheme, null, o =>
+            {
+                o.ForwardDefaultSelector = context =>
+                    jwt.Enabled && context.Request.Headers.Authorization.ToString() is { } header
+                        && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && SupabaseJwt.LooksLikeJwt(header[7..].Trim())
+                        ? SupabaseJwt.SchemeName
+                        : DashboardKeyHandler.SchemeName;
+                o.ForwardChallenge = DashboardKeyHandler.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, DashboardKeyHandler>(DashboardKeyHandler.SchemeName, null)
+            .AddJwtBearer(SupabaseJwt.SchemeName, o => SupabaseJwt.Configure(o, jwt));
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -48,6 +67,9 @@ public static class Extensions
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
+            // Every answer of the API carries customers' personal data or is about to: no cache may keep it.
+            if (context.Request.Path.StartsWithSegments("/api"))
+                headers.CacheControl = "no-store";
             return next(context);
         });
         app.UseDefaultFiles();

@@ -1,6 +1,7 @@
 using Proxe.Dashboard;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Leads;
+using Proxe.Dashboard.Live;
 using Proxe.Dashboard.Stats;
 using Proxe.ServiceDefaults;
 
@@ -22,6 +23,7 @@ app.MapDefaultEndpoints();
 app.MapMeEndpoints();
 app.MapLeadEndpoints();
 app.MapStatsEndpoints();
+app.MapChangeEndpoints();
 
 app.Run();
 

@@ -16,6 +16,7 @@ public sealed class DashboardApp : IAsyncLifetime
     public const string AcmeKey = "acme-dashboard-key-0123456789";
     public const string GlobexKey = "globex-dashboard-key-0123456789";
     public const string AgencyKey = "agency-dashboard-key-0123456789";
+    public const string JwtSecret = "test-only-supabase-jwt-secret-0123456789";
 
     private PostgresDatabaseFixture? _database;
     private DashboardFactory? _factory;
@@ -60,6 +61,7 @@ public sealed class DashboardApp : IAsyncLifetime
             builder.UseSetting("Proxe:Dashboard:Users:agency:Key", AgencyKey);
             builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:0", SeedData.Acme);
             builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:1", SeedData.Globex);
+            builder.UseSetting("Proxe:Dashboard:Jwt:Secret", JwtSecret);
         }
     }
 }
@@ -90,6 +92,13 @@ public static class Http
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         return problem;
+    }
+
+    public static async Task<HttpResponseMessage> GetOkAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
     }
 
     public static IReadOnlyList<string> Strings(this JsonElement array) =>

@@ -30,19 +30,19 @@ public static class SeedData
     {
         await using var command = dataSource.CreateCommand($$"""
             INSERT INTO all_leads (id, brand, customer_name, email, phone, customer_phone_normalized, first_touchpoint, last_touchpoint,
-                                   last_interaction_at, unified_context, created_at) VALUES
+                                   last_interaction_at, unified_context, created_at, first_interaction_at) VALUES
               ('{{John}}', 'acme', 'John Doe', 'john@example.com', '+91 98765 43210', '{{JohnPhone}}', 'web', 'whatsapp',
-               '2025-01-03T09:00:00Z', '{"channels": ["web", "whatsapp"]}', '2025-01-01T10:00:00Z'),
+               '2025-01-03T09:00:00Z', '{"channels": ["web", "whatsapp"]}', '2025-01-01T10:00:05Z', '2025-01-01T10:00:00Z'),
               ('{{Priya}}', 'acme', 'Priya Sharma', 'Priya@Example.com', '+91 98111 11111', '919811111111', 'whatsapp', 'whatsapp',
-               '2025-01-02T12:00:00Z', '{}', '2025-01-02T11:00:00Z'),
+               '2025-01-02T12:00:00Z', '{}', '2025-01-02T11:00:00Z', '2025-01-02T11:00:00Z'),
               ('{{Ravi}}', 'acme', 'Ravi Kumar', NULL, '+91 98222 22222', '919822222222', 'voice', 'whatsapp',
-               '2025-01-05T09:00:00Z', '{}', '2025-01-04T10:00:00Z'),
+               '2025-01-05T09:00:00Z', '{}', '2025-01-04T10:00:00Z', '2025-01-04T10:00:00Z'),
               ('{{Meera}}', 'acme', 'Meera_Designs', 'meera@example.com', NULL, NULL, 'social', 'social',
-               '2025-01-01T08:00:00Z', '{}', '2025-01-01T08:00:00Z'),
+               '2025-01-01T08:00:00Z', '{}', '2025-01-01T08:00:00Z', '2025-01-01T08:00:00Z'),
               ('{{GlobexJohn}}', 'globex', 'John Globex', 'john@example.com', '+91 98765 43210', '{{JohnPhone}}', 'web', 'whatsapp',
-               '2025-01-06T09:00:00Z', '{}', '2025-01-06T08:00:00Z'),
+               '2025-01-06T09:00:00Z', '{}', '2025-01-06T08:00:00Z', '2025-01-06T08:00:00Z'),
               ('{{GlobexCaller}}', 'globex', 'Caller', NULL, '+1 415 555 0100', '14155550100', 'voice', 'voice',
-               '2025-01-02T09:00:00Z', '{}', '2025-01-02T09:00:00Z');
+               '2025-01-02T09:00:00Z', '{}', '2025-01-02T09:00:00Z', '2025-01-02T09:00:00Z');
 
             INSERT INTO lead_identities (brand, kind, value, lead_id) VALUES
               ('acme', 'phone', '{{JohnPhone}}', '{{John}}'), ('acme', 'email', 'john@example.com', '{{John}}'),

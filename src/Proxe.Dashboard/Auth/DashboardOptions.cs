@@ -11,6 +11,25 @@ public sealed class DashboardOptions
     public const string Section = "Proxe:Dashboard";
 
     public Dictionary<string, DashboardUserSettings> Users { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Optional: HS256 bearer tokens (Supabase's JWT secret) whose <c>brands</c> claim names the brands.</summary>
+    public DashboardJwtSettings Jwt { get; init; } = new();
+}
+
+public sealed class DashboardJwtSettings
+{
+    public const int MinimumSecretBytes = 32;
+
+    /// <summary>The HS256 signing secret; unset, bearer JWTs are not accepted at all.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>Expected <c>iss</c>, e.g. https://&lt;project&gt;.supabase.co/auth/v1; unset, any issuer.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>Expected <c>aud</c>; Supabase signs user tokens for "authenticated".</summary>
+    public string Audience { get; init; } = "authenticated";
+
+    public bool Enabled => !string.IsNullOrEmpty(Secret);
 }
 
 public sealed class DashboardUserSettings
@@ -34,9 +53,12 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             if (settings.Brands.Count == 0)
                 failures.Add($"Proxe:Dashboard:Users:{user}:Brands must name at least one brand.");
             // proxe.brands is a comma-separated list read by proxe_request_brands().
-            foreach (var brand in settings.Brands.Where(b => string.IsNullOrWhiteSpace(b) || b.Any(c => c == ',' || char.IsWhiteSpace(c))))
+            foreach (var brand in settings.Brands.Where(b => !IsValidBrand(b)))
                 failures.Add($"Proxe:Dashboard:Users:{user}:Brands has an invalid brand '{brand}' (empty, whitespace or comma).");
         }
+
+        if (options.Jwt.Enabled && System.Text.Encoding.UTF8.GetByteCount(options.Jwt.Secret!) < DashboardJwtSettings.MinimumSecretBytes)
+            failures.Add($"Proxe:Dashboard:Jwt:Secret must be at least {DashboardJwtSettings.MinimumSecretBytes} bytes (HS256).");
 
         var keys = options.Users.Values.Select(u => u.Key).Where(k => k is not null).ToList();
         if (keys.Count != keys.Distinct(StringComparer.Ordinal).Count())
@@ -44,4 +66,8 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>proxe.brands is a comma-separated list: a brand with a comma would widen the scope.</summary>
+    public static bool IsValidBrand(string? brand) =>
+        !string.IsNullOrWhiteSpace(brand) && !brand.Any(c => c == ',' || char.IsWhiteSpace(c) || char.IsControl(c));
 }

@@ -13,4 +13,14 @@ public static class ChannelLabels
         Channels.Social => "📱 Social",
         _ => channel,
     };
+
+    /// <summary>The plain name, for labels that must read without an emoji font.</summary>
+    public static string Name(string channel) => channel switch
+    {
+        Channels.Web => "Web",
+        Channels.WhatsApp => "WhatsApp",
+        Channels.Voice => "Voice",
+        Channels.Social => "Social",
+        _ => channel,
+    };
 }

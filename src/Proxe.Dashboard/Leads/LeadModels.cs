@@ -15,6 +15,9 @@ public record Lead
     public string FirstTouchpoint { get; init; } = "";
     public string LastTouchpoint { get; init; } = "";
     public DateTime Timestamp { get; init; }
+
+    /// <summary>Provider time of the lead's earliest interaction: "first seen" (Timestamp is when the row was made).</summary>
+    public DateTime FirstInteractionAt { get; init; }
     public DateTime? LastInteractionAt { get; init; }
     public string[] Journey { get; init; } = [];
 
@@ -57,7 +60,11 @@ public sealed record LeadFilter(
     string? NamePattern = null,
     DateTime? CursorAt = null,
     Guid? CursorId = null,
-    int Limit = LeadFilter.DefaultLimit)
+    int Limit = LeadFilter.DefaultLimit,
+    string? Channel = null,
+    DateTime? ActiveFrom = null,
+    DateTime? ActiveTo = null,
+    bool CrossChannel = false)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;

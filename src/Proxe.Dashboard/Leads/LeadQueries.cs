@@ -12,63 +12,92 @@ public static class LeadQueries
 {
     private const string LeadColumns = """
         u.id, u.brand, u.name, u.email, u.phone, u.first_touchpoint, u.last_touchpoint,
-        u."timestamp", u.last_interaction_at, u.metadata, j.journey
+        u."timestamp", u.first_interaction_at, u.last_interaction_at, u.metadata, u.journey
         """;
 
-    // Journey = channels in order of first use: the first touchpoint, then the others by their first message
-    // (provider time) or, for a channel with sessions but no messages yet, its first session's insert time.
-    private const string JourneyJoin = """
-        CROSS JOIN LATERAL (
-            SELECT array_agg(c.channel ORDER BY c.channel <> u.first_touchpoint, c.first_at, c.channel) AS journey
-            FROM (
-                SELECT seen.channel, min(seen.first_at) AS first_at
-                FROM (
-                    SELECT u.first_touchpoint AS channel, u."timestamp" AS first_at
-                    UNION ALL SELECT m.channel, min(m.occurred_at) FROM messages m WHERE m.lead_id = u.id GROUP BY m.channel
-                    UNION ALL SELECT 'web', min(x.created_at) FROM web_sessions x WHERE x.lead_id = u.id
-                    UNION ALL SELECT 'whatsapp', min(x.created_at) FROM whatsapp_sessions x WHERE x.lead_id = u.id
-                    UNION ALL SELECT 'voice', min(x.created_at) FROM voice_sessions x WHERE x.lead_id = u.id
-                    UNION ALL SELECT 'social', min(x.created_at) FROM social_sessions x WHERE x.lead_id = u.id
-                ) seen
-                WHERE seen.first_at IS NOT NULL
-                GROUP BY seen.channel
-            ) c
-        ) j
-        """;
+    /// <summary>The list's order, served by all_leads_activity_idx (migration 004).</summary>
+    private const string Activity = "coalesce(l.last_interaction_at, l.created_at)";
 
-    private const string Matching = """
-        WHERE (@phone::text IS NULL OR u.phone = @phone
-               OR u.id IN (SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'phone' AND i.value = @phone))
-          AND (@email::text IS NULL OR lower(u.email) = @email
-               OR u.id IN (SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'email' AND i.value = @email))
-          AND (@first_touchpoint::text IS NULL OR u.first_touchpoint = @first_touchpoint)
-          AND (@last_touchpoint::text IS NULL OR u.last_touchpoint = @last_touchpoint)
-          AND (@name_pattern::text IS NULL OR u.name ILIKE @name_pattern)
-        """;
+    /// <summary>
+    /// The filter as conditions on all_leads (alias l), only those asked for, so each query plans against its indexes.
+    /// A phone or email matches the lead's own column or any identity of that kind.
+    /// </summary>
+    internal static (string Where, DynamicParameters Parameters) Where(LeadFilter filter, bool withCursor = true)
+    {
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+        if (filter.Phone is not null)
+        {
+            conditions.Add("""
+                l.id IN (SELECT p.id FROM all_leads p WHERE p.customer_phone_normalized = @phone
+                         UNION SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'phone' AND i.value = @phone)
+                """);
+            parameters.Add("phone", filter.Phone);
+        }
+        if (filter.Email is not null)
+        {
+            conditions.Add("""
+                l.id IN (SELECT e.id FROM all_leads e WHERE lower(e.email) = @email
+                         UNION SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'email' AND i.value = @email)
+                """);
+            parameters.Add("email", filter.Email);
+        }
+        Add("l.first_touchpoint = @first_touchpoint", "first_touchpoint", filter.FirstTouchpoint);
+        Add("l.last_touchpoint = @last_touchpoint", "last_touchpoint", filter.LastTouchpoint);
+        Add("l.customer_name ILIKE @name_pattern", "name_pattern", filter.NamePattern);
+        Add("@channel = ANY (l.journey)", "channel", filter.Channel);
+        Add("l.last_interaction_at >= @active_from::timestamptz", "active_from", Timestamp(filter.ActiveFrom));
+        Add("l.last_interaction_at < @active_to::timestamptz", "active_to", Timestamp(filter.ActiveTo));
+        if (filter.CrossChannel)
+            conditions.Add("cardinality(l.journey) > 1");
+        if (withCursor && filter.CursorAt is { } cursorAt)
+        {
+            conditions.Add($"({Activity}, l.id) < (@cursor_at::timestamptz, @cursor_id)");
+            parameters.Add("cursor_at", Timestamp(cursorAt));
+            parameters.Add("cursor_id", filter.CursorId ?? Guid.Empty);
+        }
 
-    /// <summary>Newest activity first; a lead without any interaction time sorts by its creation.</summary>
+        return (conditions.Count == 0 ? "" : "WHERE " + string.Join("\n  AND ", conditions), parameters);
+
+        void Add(string condition, string name, string? value)
+        {
+            if (value is null)
+                return;
+            conditions.Add(condition);
+            parameters.Add(name, value);
+        }
+    }
+
+    /// <summary>
+    /// Newest activity first; a lead without any interaction time sorts by its creation. The page is chosen on
+    /// all_leads alone (filters, order, limit on indexed columns), then the view adds metadata for those rows only.
+    /// </summary>
     public static async Task<Page<Lead>> FindAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
     {
+        var (where, parameters) = Where(filter);
+        parameters.Add("limit", filter.Limit);
         var leads = (await connection.QueryAsync<Lead>(new CommandDefinition($"""
+            WITH page AS (
+                SELECT l.id, {Activity} AS activity
+                FROM all_leads l
+                {where}
+                ORDER BY {Activity} DESC, l.id DESC
+                LIMIT @limit)
             SELECT {LeadColumns}
-            FROM unified_leads u
-            {JourneyJoin}
-            {Matching}
-              AND (@cursor_at::timestamptz IS NULL
-                   OR (coalesce(u.last_interaction_at, u."timestamp"), u.id) < (@cursor_at::timestamptz, @cursor_id))
-            ORDER BY coalesce(u.last_interaction_at, u."timestamp") DESC, u.id DESC
-            LIMIT @limit
-            """, Parameters(filter), cancellationToken: cancellationToken))).ToList();
+            FROM page JOIN unified_leads u ON u.id = page.id
+            ORDER BY page.activity DESC, page.id DESC
+            """, parameters, cancellationToken: cancellationToken))).ToList();
 
         var last = leads.Count == filter.Limit ? leads[^1] : null;
         return new Page<Lead>(leads, last is null ? null : Data.Cursor.Encode(last.LastInteractionAt ?? last.Timestamp, last.Id));
     }
 
-    public static Task<long> CountAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
-            SELECT count(*) FROM unified_leads u
-            {Matching}
-            """, Parameters(filter), cancellationToken: cancellationToken));
+    public static Task<long> CountAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(filter, withCursor: false);
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM all_leads l {where}", parameters, cancellationToken: cancellationToken));
+    }
 
     public static Task<LeadDetail?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<LeadDetail>(new CommandDefinition($"""
@@ -87,7 +116,6 @@ public static class LeadQueries
                                               ORDER BY i.first_seen_at, i.kind, i.value), '[]')
                     FROM lead_identities i WHERE i.lead_id = u.id) AS identities
             FROM unified_leads u
-            {JourneyJoin}
             WHERE u.id = @id
             """, new { id }, cancellationToken: cancellationToken));
 
@@ -123,18 +151,6 @@ public static class LeadQueries
         return rows.ToDictionary(r => r.FirstTouchpoint, r => r.Count);
     }
 
-    private static object Parameters(LeadFilter filter) => new
-    {
-        phone = filter.Phone,
-        email = filter.Email,
-        first_touchpoint = filter.FirstTouchpoint,
-        last_touchpoint = filter.LastTouchpoint,
-        name_pattern = filter.NamePattern,
-        cursor_at = Timestamp(filter.CursorAt),
-        cursor_id = filter.CursorId ?? Guid.Empty,
-        limit = filter.Limit,
-    };
-
     // Sent as ISO text and cast in SQL: exact to the microsecond, whatever DbType Dapper would pick for a DateTime.
-    private static string? Timestamp(DateTime? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    internal static string? Timestamp(DateTime? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }
