@@ -39,6 +39,7 @@ public static class Extensions
             InteractionPublisher.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IInteractionPublisher, InteractionPublisher>();
         builder.Services.AddExceptionHandler<BrokerUnavailableHandler>();
+        builder.Services.AddInteractionTelemetry();
 
         builder.Services.AddMassTransit(x =>
         {

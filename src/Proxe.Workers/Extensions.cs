@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddSingleton<InteractionRecorder>();
+        builder.Services.AddSingleton<IInteractionCommitObserver, CommitLagObserver>();
         builder.Services.AddSingleton<WebSessionWriter>();
         builder.Services.AddSingleton<WhatsAppSessionWriter>();
         builder.Services.AddSingleton<VoiceSessionWriter>();
@@ -50,6 +51,7 @@ public static class Extensions
 
         // Start consuming (queues declared and bound) before the host reports started.
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(host => host.WaitUntilStarted = true);
+        builder.Services.AddInteractionTelemetry();
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
