@@ -65,7 +65,13 @@ public static class Extensions
         builder.Services.AddSingleton<InteractionSpool>();
         builder.Services.AddSingleton<ISpoolStatus>(sp => sp.GetRequiredService<InteractionSpool>());
         builder.Services.AddHostedService<SpoolDrain>();
+        builder.Services.AddSpoolMetrics(sp =>
+        {
+            var spool = sp.GetRequiredService<ISpoolStatus>().Current;
+            return new SpoolReading(spool.Interactions, spool.OldestAge);
+        });
         builder.Services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [ServiceDefaults.Extensions.ReadyTag]);
+        builder.Services.AddInteractionTelemetry();
 
         builder.Services.AddMassTransit(x =>
         {

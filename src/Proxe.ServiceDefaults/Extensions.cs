@@ -1,41 +1,121 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Proxe.ServiceDefaults;
 
+/// <summary>What every PROXe service shares, as in eShop's and Aspire's ServiceDefaults: telemetry, health, problem details.</summary>
 public static class Extensions
 {
     public const string ReadyTag = "ready";
+    const string LiveTag = "live";
+    const string MetricsPath = "/metrics";
 
-    /// <summary>Health checks, problem details and console logging shared by every PROXe service.</summary>
+    /// <summary>MassTransit 8 names both its ActivitySource and its Meter "MassTransit".</summary>
+    const string MassTransitTelemetry = "MassTransit";
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
 
-    /// <summary>/health/live answers while the process runs; /health/ready only when its dependencies answer.</summary>
+    /// <summary>
+    /// Traces from ASP.NET Core, HttpClient, MassTransit and Npgsql, one trace from a webhook to its SQL statements; metrics
+    /// scraped at /metrics; logs with trace and span ids. Everything also goes over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
+    public static IHostApplicationBuilder ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
+    {
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+        // The console shows each line's scope, which carries TraceId and SpanId (ActivityTrackingOptions, on by default).
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.IncludeScopes = true);
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddSingleton<ProxeMetrics>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(MassTransitTelemetry)
+                .AddNpgsqlInstrumentation()
+                .AddMeter(ProxeMetrics.MeterName)
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                // Without an exporter, spans are only propagated (trace ids reach the logs and the next service), never recorded.
+                .SetSampler(exportOtlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbeOrScrape(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource(MassTransitTelemetry)
+                .AddNpgsql());
+        // The gauges read their sources (the gateway's spool) from the start, so the instruments exist before anything is recorded.
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<ProxeMetrics>());
+
+        if (exportOtlp)
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// /health/live answers while the process runs; /health/ready only when its dependencies answer, and says which do not
+    /// (<see cref="HealthReportWriter"/>); /metrics for Prometheus.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteDetailsAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 
-    /// <summary>The status and each check's status, description and data (e.g. the gateway's spool depth); never exception details.</summary>
-    private static Task WriteDetailsAsync(HttpContext context, HealthReport report)
+    /// <summary>Ready when <c>SELECT 1</c> succeeds over <c>ConnectionStrings:{connectionName}</c>.</summary>
+    public static IHostApplicationBuilder AddPostgresReadiness(this IHostApplicationBuilder builder, string connectionName = "Proxe")
     {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
-        });
+        builder.Services.AddHealthChecks().AddNpgSql(
+            services => services.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured."),
+            name: "postgres",
+            tags: [ReadyTag],
+            timeout: TimeSpan.FromSeconds(5));
+        return builder;
     }
+
+    /// <summary>Feeds the spool gauges (proxe.spool.depth, proxe.spool.oldest_age) from whatever holds the spool's status.</summary>
+    public static IServiceCollection AddSpoolMetrics(this IServiceCollection services, Func<IServiceProvider, SpoolReading> read) =>
+        services.AddSingleton(provider => new SpoolSource(() => read(provider)));
+
+    static bool IsProbeOrScrape(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments(MetricsPath);
 }

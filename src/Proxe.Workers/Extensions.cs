@@ -38,6 +38,7 @@ public static class Extensions
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddSingleton<InteractionRecorder>();
+        builder.Services.AddSingleton<IInteractionCommitObserver, CommitLagObserver>();
         builder.Services.AddSingleton<WebSessionWriter>();
         builder.Services.AddSingleton<WhatsAppSessionWriter>();
         builder.Services.AddSingleton<VoiceSessionWriter>();
@@ -56,6 +57,7 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck<ReceiveEndpointsReadiness>("receive-endpoints", tags: [ServiceDefaults.Extensions.ReadyTag])
             .AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);
+        builder.Services.AddInteractionTelemetry();
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();

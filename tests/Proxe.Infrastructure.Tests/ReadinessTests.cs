@@ -7,8 +7,7 @@ using Proxe.Testing;
 
 namespace Proxe.Infrastructure.Tests;
 
-public sealed class ReadinessTests(PostgresDatabaseFixture postgres, RabbitMqFixture rabbit)
-    : IClassFixture<PostgresDatabaseFixture>, IClassFixture<RabbitMqFixture>
+public sealed class ReadinessTests(PostgresDatabaseFixture postgres) : IClassFixture<PostgresDatabaseFixture>
 {
     [Theory]
     [InlineData("proxe_ingest")]
@@ -27,24 +26,6 @@ public sealed class ReadinessTests(PostgresDatabaseFixture postgres, RabbitMqFix
             ("ConnectionStrings:Proxe", $"Host=127.0.0.1;Port={UnusedPort()};Username=postgres;Password=x;Timeout=2"));
 
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["postgres"].Status);
-    }
-
-    [Fact]
-    public async Task RabbitMq_readiness_is_healthy_when_the_broker_answers()
-    {
-        var report = await CheckReadinessAsync(b => b.AddRabbitMqReadiness(), ("ConnectionStrings:RabbitMq", rabbit.AmqpUri.ToString()));
-
-        Assert.Equal(HealthStatus.Healthy, report.Entries["rabbitmq"].Status);
-    }
-
-    [Fact]
-    public async Task RabbitMq_readiness_is_unhealthy_when_nothing_listens()
-    {
-        var report = await CheckReadinessAsync(b => b.AddRabbitMqReadiness(),
-            ("ConnectionStrings:RabbitMq", $"amqp://guest:guest@127.0.0.1:{UnusedPort()}/"));
-
-        Assert.Equal(HealthStatus.Unhealthy, report.Entries["rabbitmq"].Status);
-        Assert.Contains("unreachable", report.Entries["rabbitmq"].Description);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using MassTransit;
+using Proxe.Contracts;
+using Proxe.ServiceDefaults;
+
+namespace Proxe.Messaging;
+
+/// <summary>
+/// Tags the publish and consume spans of PROXe's messages with what ops search by — brand, channel, interaction id,
+/// provider event id, lead id — and never with a customer's phone, email or words; measures the journey's lag.
+/// </summary>
+public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider clock) : IPublishObserver, IConsumeObserver
+{
+    public const string BrandTag = "proxe.brand";
+    public const string ChannelTag = "proxe.channel";
+    public const string InteractionIdTag = "proxe.interaction_id";
+    public const string ProviderEventIdTag = "proxe.provider_event_id";
+    public const string LeadIdTag = "proxe.lead_id";
+
+    public Task PrePublish<T>(PublishContext<T> context) where T : class
+    {
+        Tag(Activity.Current, context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        Tag(Activity.Current, context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.Message is LeadInteractionRecorded recorded && context.SentTime is { } sentAt)
+            metrics.JourneyApplied(recorded.Channel, new DateTimeOffset(sentAt, TimeSpan.Zero), clock.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    static void Tag(Activity? activity, object message)
+    {
+        if (activity is not { IsAllDataRequested: true })
+            return;
+        switch (message)
+        {
+            case ChannelInteractionReceived interaction:
+                activity.SetTag(BrandTag, interaction.Brand);
+                activity.SetTag(ChannelTag, interaction.Channel);
+                activity.SetTag(InteractionIdTag, interaction.InteractionId);
+                // A WhatsApp message id (wamid) is base64 around the sender's phone number: the interaction id, derived
+                // from it, identifies the message instead.
+                if (interaction.Channel != Channels.WhatsApp)
+                    activity.SetTag(ProviderEventIdTag, interaction.ExternalEventId);
+                break;
+            case LeadInteractionRecorded recorded:
+                activity.SetTag(BrandTag, recorded.Brand);
+                activity.SetTag(ChannelTag, recorded.Channel);
+                activity.SetTag(InteractionIdTag, recorded.InteractionId);
+                activity.SetTag(LeadIdTag, recorded.LeadId);
+                break;
+            case LeadBecameCrossChannel crossChannel:
+                activity.SetTag(BrandTag, crossChannel.Brand);
+                activity.SetTag(LeadIdTag, crossChannel.LeadId);
+                break;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+
+namespace Proxe.ServiceDefaults;
+
+/// <summary>The gateway's spool as the metrics see it: events waiting to be published, and how long the oldest has waited.</summary>
+public readonly record struct SpoolReading(long Depth, TimeSpan OldestAge);
+
+/// <summary>A way to read the spool, registered by whoever owns it (see <see cref="Extensions.AddSpoolMetrics"/>).</summary>
+public sealed record SpoolSource(Func<SpoolReading> Read);
+
+/// <summary>
+/// The numbers PROXe adds to what ASP.NET Core, MassTransit and Npgsql already measure: how far behind the pipeline is
+/// (received → committed, journey), batch sizes, and the spool. Tags are channel, brand and queue: a few values each, never ids.
+/// </summary>
+public sealed class ProxeMetrics
+{
+    public const string MeterName = "Proxe";
+
+    // Seconds, from a few milliseconds (a healthy pipeline) to minutes (a backlog, an outage waited out).
+    static readonly IReadOnlyList<double> LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+    static readonly IReadOnlyList<long> BatchBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+
+    readonly Histogram<double> _interactionLag;
+    readonly Histogram<double> _journeyLag;
+    readonly Histogram<long> _batchSize;
+
+    public ProxeMetrics(IMeterFactory meterFactory, IEnumerable<SpoolSource> spools)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _interactionLag = meter.CreateHistogram<double>("proxe.interaction.lag", "s",
+            "From the gateway receiving an interaction to the workers committing it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
+        _journeyLag = meter.CreateHistogram<double>("proxe.journey.lag", "s",
+            "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
+        _batchSize = meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
+            "Interactions recorded per transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+
+        var sources = spools.ToArray();
+        if (sources.Length == 0)
+            return;
+        meter.CreateObservableGauge("proxe.spool.depth", () => sources.Select(s => new Measurement<long>(s.Read().Depth)), "{event}",
+            "Accepted events in the gateway's local spool, waiting for the broker.");
+        meter.CreateObservableGauge("proxe.spool.oldest_age", () => sources.Select(s => new Measurement<double>(s.Read().OldestAge.TotalSeconds)), "s",
+            "How long the oldest spooled event has waited; grows while the spool does not drain.");
+    }
+
+    public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
+        _interactionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));
+
+    public void JourneyApplied(string channel, DateTimeOffset sentAt, DateTimeOffset appliedAt) =>
+        _journeyLag.Record(Seconds(appliedAt - sentAt), new KeyValuePair<string, object?>("channel", channel));
+
+    public void BatchRecorded(string queue, int size) =>
+        _batchSize.Record(size, new KeyValuePair<string, object?>("queue", queue));
+
+    // Clocks of two machines: a slightly negative difference is skew, not time travel.
+    static double Seconds(TimeSpan lag) => Math.Max(0, lag.TotalSeconds);
+}
