@@ -1,7 +1,10 @@
 # Shared settings for deploy/local/*.sh (sourced, not executed).
 
 PROXE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-PROXE_STATE="$PROXE_ROOT/.proxe"
+# PROXE_STACK names a second, independent stack of the same checkout (own data folder and RabbitMQ node; give it
+# its own ports too), e.g. the fault tests' (bench/Proxe.Bench.Faults). Empty: the checkout's usual stack.
+PROXE_STACK="${PROXE_STACK:-}"
+PROXE_STATE="$PROXE_ROOT/.proxe${PROXE_STACK:+/stacks/$PROXE_STACK}"
 
 PROXE_PG_PORT="${PROXE_PG_PORT:-5432}"
 PROXE_AMQP_PORT="${PROXE_AMQP_PORT:-5672}"
@@ -13,7 +16,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 
 # One id per checkout, so two checkouts on one machine never share a node or data folder.
-PROXE_CHECKOUT_ID="$(printf '%s' "$PROXE_ROOT" | sha1sum | cut -c1-10)"
+PROXE_CHECKOUT_ID="$(printf '%s' "$PROXE_ROOT" | sha1sum | cut -c1-10)${PROXE_STACK:+-$PROXE_STACK}"
 PROXE_RABBITMQ_NODE="proxe-$PROXE_CHECKOUT_ID@localhost"
 
 # .proxe/postgres and .proxe/rabbitmq may be symlinks (see prepare_home in start.sh); the services

@@ -1,0 +1,186 @@
+namespace Proxe.Bench.Faults;
+
+/// <summary>What a fault needs while it runs: the stack, the load, the run's settings and a log line writer.</summary>
+public sealed record FaultContext(FaultStack Stack, Traffic Traffic, FaultSettings Settings, CancellationToken CancellationToken)
+{
+    public void Log(string line) => Console.WriteLine($"[faults]   {DateTimeOffset.UtcNow:HH:mm:ss} {line}");
+}
+
+/// <summary>
+/// One fault, caused under load. <see cref="InjectAsync"/> returns the evidence that it really happened (a process
+/// died with SIGKILL, a pid changed, the broker did not answer) and throws <see cref="FaultNotCausedException"/> when
+/// it did not, so a run cannot pass without its faults.
+/// </summary>
+public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, int ExpectedSeconds, Func<FaultContext, Task<IReadOnlyList<string>>> InjectAsync)
+{
+    public static IReadOnlyList<Fault> All(FaultSettings s) =>
+    [
+        new("a", "kill -9 the workers", false, 30, One(KillWorkersAsync)),
+        new("b", "restart RabbitMQ", false, 40, One(RestartBrokerAsync)),
+        new("c", "crash-restart PostgreSQL (pg_ctl restart -m immediate)", false, 30, One(CrashRestartPostgresAsync)),
+        new("d", "kill -9 the gateway", false, 30, One(KillGatewayAsync)),
+        new("e", $"stop RabbitMQ for {s.BrokerOutage.TotalSeconds:0} s while Twilio callbacks arrive", true, 40 + (int)s.BrokerOutage.TotalSeconds,
+            BrokerOutageAsync),
+        new("f", $"kill -9 the workers, restart them, restart RabbitMQ {s.QuickSuccessionGap.TotalSeconds:0} s later", false, 60, QuickSuccessionAsync),
+        new("g", "stop RabbitMQ, kill -9 the gateway while it holds spooled events, restart it, start RabbitMQ", true,
+            60 + (int)s.BrokerOutage.TotalSeconds, SpooledGatewayKillAsync),
+        new("backlog", $"{s.BacklogChannel} consumers get nothing for {s.Backlog.TotalSeconds:0} s while the other channels flow", false,
+            40 + (int)s.Backlog.TotalSeconds, BacklogAsync),
+    ];
+
+    static Func<FaultContext, Task<IReadOnlyList<string>>> One(Func<FaultContext, Task<string>> inject) => async c => [await inject(c)];
+
+    static async Task<string> KillWorkersAsync(FaultContext c)
+    {
+        var evidence = await c.Stack.Workers.KillAsync();
+        c.Log(evidence);
+        c.Stack.Workers.Start();
+        return evidence + "; " + await ReadyAsync(c, c.Stack.Workers);
+    }
+
+    static async Task<string> KillGatewayAsync(FaultContext c)
+    {
+        var evidence = await c.Stack.Gateway.KillAsync();
+        c.Log(evidence);
+        c.Stack.Gateway.Start();
+        return evidence + "; " + await ReadyAsync(c, c.Stack.Gateway);
+    }
+
+    static async Task<string> ReadyAsync(FaultContext c, ServiceProcess service, string kind = "ready")
+    {
+        var started = DateTimeOffset.UtcNow;
+        var ready = await service.WaitHealthyAsync(kind, c.Settings.ReadyTimeout, c.CancellationToken);
+        var line = ready
+            ? $"{service.Name} {kind} again after {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s"
+            : $"{service.Name} NOT {kind} after {c.Settings.ReadyTimeout.TotalSeconds:0} s";
+        c.Log(line);
+        return line;
+    }
+
+    static async Task<string> StopBrokerAsync(FaultContext c)
+    {
+        var (_, before) = await c.Stack.PidsAsync(c.CancellationToken);
+        if (before == 0)
+            throw new FaultNotCausedException("RabbitMQ was not running before the fault.");
+        await c.Stack.StopRabbitMqAsync(c.CancellationToken);
+        var (_, after) = await c.Stack.PidsAsync(c.CancellationToken);
+        if (after != 0 || await c.Stack.Broker.IsUpAsync(c.CancellationToken))
+            throw new FaultNotCausedException($"RabbitMQ still runs after the stop (pid {after}).");
+        var line = $"RabbitMQ (pid {before}) stopped; its management API does not answer";
+        c.Log(line);
+        return line;
+    }
+
+    static async Task<string> StartBrokerAsync(FaultContext c, DateTimeOffset stoppedAt)
+    {
+        await c.Stack.StartRabbitMqAsync(c.CancellationToken);
+        var (_, pid) = await c.Stack.PidsAsync(c.CancellationToken);
+        var line = $"RabbitMQ started again (pid {pid}), down {(DateTimeOffset.UtcNow - stoppedAt).TotalSeconds:0.0} s";
+        c.Log(line);
+        return line;
+    }
+
+    static async Task<string> RestartBrokerAsync(FaultContext c)
+    {
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var stopped = await StopBrokerAsync(c);
+        var started = await StartBrokerAsync(c, stoppedAt);
+        return $"{stopped}; {started}; {await ReadyAsync(c, c.Stack.Workers)}; {await ReadyAsync(c, c.Stack.Gateway)}";
+    }
+
+    static async Task<string> CrashRestartPostgresAsync(FaultContext c)
+    {
+        var (before, _) = await c.Stack.PidsAsync(c.CancellationToken);
+        var started = DateTimeOffset.UtcNow;
+        await c.Stack.CrashRestartPostgresAsync(c.CancellationToken);
+        var (after, _) = await c.Stack.PidsAsync(c.CancellationToken);
+        if (before == 0 || after == 0 || after == before)
+            throw new FaultNotCausedException($"PostgreSQL's postmaster did not change (pid {before} -> {after}).");
+        var line = $"PostgreSQL crash-restarted (postmaster {before} -> {after}), accepting connections after {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s";
+        c.Log(line);
+        return line + "; " + await ReadyAsync(c, c.Stack.Workers);
+    }
+
+    static async Task<IReadOnlyList<string>> BrokerOutageAsync(FaultContext c)
+    {
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var evidence = new List<string> { await StopBrokerAsync(c) };
+        c.Traffic.StartTwilio();
+        await Task.Delay(c.Settings.BrokerOutage, c.CancellationToken);
+        await c.Traffic.StopTwilioAsync();
+        if (await c.Stack.Broker.IsUpAsync(c.CancellationToken))
+            throw new FaultNotCausedException("RabbitMQ answered during the outage.");
+        evidence.Add($"Twilio callbacks during the outage: {c.Traffic.Twilio}");
+        c.Log(evidence[^1]);
+        evidence.Add(await StartBrokerAsync(c, stoppedAt));
+        evidence.Add(await ReadyAsync(c, c.Stack.Workers));
+        evidence.Add(await ReadyAsync(c, c.Stack.Gateway));
+        if (c.Traffic.Twilio.Sent == 0)
+            throw new FaultNotCausedException("No Twilio callback was sent during the outage.");
+        return evidence;
+    }
+
+    static async Task<IReadOnlyList<string>> QuickSuccessionAsync(FaultContext c)
+    {
+        var evidence = new List<string> { await c.Stack.Workers.KillAsync() };
+        c.Log(evidence[^1]);
+        c.Stack.Workers.Start();
+        var restartedAt = DateTimeOffset.UtcNow;
+        c.Log("workers started again");
+        var wait = restartedAt + c.Settings.QuickSuccessionGap - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, c.CancellationToken);
+        var stoppedAt = DateTimeOffset.UtcNow;
+        evidence.Add($"broker restart {(stoppedAt - restartedAt).TotalSeconds:0.0} s after the workers' start");
+        evidence.Add(await StopBrokerAsync(c));
+        evidence.Add(await StartBrokerAsync(c, stoppedAt));
+        evidence.Add(await ReadyAsync(c, c.Stack.Workers));
+        evidence.Add(await ReadyAsync(c, c.Stack.Gateway));
+        return evidence;
+    }
+
+    static async Task<IReadOnlyList<string>> SpooledGatewayKillAsync(FaultContext c)
+    {
+        var half = c.Settings.BrokerOutage / 2;
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var evidence = new List<string> { await StopBrokerAsync(c) };
+        c.Traffic.StartTwilio();
+        await Task.Delay(half, c.CancellationToken);
+        var beforeKill = c.Traffic.Twilio.Succeeded + c.Traffic.Interactions.Succeeded;
+        evidence.Add(await c.Stack.Gateway.KillAsync());
+        c.Log(evidence[^1]);
+        c.Stack.Gateway.Start();
+        // Live, not ready: without the broker the gateway may call itself unready, and the spool is what answers.
+        evidence.Add(await ReadyAsync(c, c.Stack.Gateway, "live"));
+        await Task.Delay(half, c.CancellationToken);
+        await c.Traffic.StopTwilioAsync();
+        evidence.Add($"Twilio callbacks during the outage: {c.Traffic.Twilio}; events answered 2xx before the kill (spooled): {beforeKill:N0}");
+        c.Log(evidence[^1]);
+        evidence.Add(await StartBrokerAsync(c, stoppedAt));
+        evidence.Add(await ReadyAsync(c, c.Stack.Workers));
+        evidence.Add(await ReadyAsync(c, c.Stack.Gateway));
+        if (c.Traffic.Twilio.Sent == 0)
+            throw new FaultNotCausedException("No Twilio callback was sent during the outage.");
+        return evidence;
+    }
+
+    static async Task<IReadOnlyList<string>> BacklogAsync(FaultContext c)
+    {
+        var hold = await c.Stack.Broker.HoldAsync(c.Settings.BacklogChannel, c.CancellationToken);
+        c.Log($"{c.Settings.BacklogChannel} interactions now wait in {hold.HoldQueue}, not {hold.Destination}");
+        long held;
+        try
+        {
+            await Task.Delay(c.Settings.Backlog, c.CancellationToken);
+        }
+        finally
+        {
+            held = await c.Stack.Broker.ReleaseAsync(hold, CancellationToken.None);
+        }
+        var line = $"{held:N0} {c.Settings.BacklogChannel} interactions held back for {c.Settings.Backlog.TotalSeconds:0} s, then moved into {hold.Destination}";
+        c.Log(line);
+        if (held == 0)
+            throw new FaultNotCausedException($"Nothing was held back on {c.Settings.BacklogChannel}: the backlog did not happen.");
+        return [line];
+    }
+}
