@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -10,12 +11,43 @@ using Proxe.Gateway.Interactions;
 
 namespace Proxe.Bench.Load;
 
+public enum WorkloadFormat { Interactions, Providers }
+
+/// <summary>flat-out ("max"), a fixed rate in interactions/s, or "half": flat-out, then a fixed rate of half its end-to-end rate.</summary>
+public sealed record RatePlan(double? Fixed, bool ThenHalf)
+{
+    public static RatePlan? Parse(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "max" => new RatePlan(null, false),
+        "half" => new RatePlan(null, true),
+        var value when double.TryParse(value.EndsWith("/s", StringComparison.Ordinal) ? value[..^2] : value, NumberStyles.Float,
+            CultureInfo.InvariantCulture, out var rate) && rate > 0 => new RatePlan(rate, false),
+        _ => null,
+    };
+}
+
 public sealed record LoadSettings(
-    Uri Gateway, string Key, string Brand, int Concurrency, int Batch, string? Database, TimeSpan StallTimeout, WorkloadOptions Workload);
+    Uri Gateway, string Key, string Brand, int Concurrency, int Batch, string? Database, TimeSpan StallTimeout, WorkloadOptions Workload,
+    IReadOnlyList<WorkloadFormat> Formats, ProviderAccounts Accounts, RatePlan Rate, int Warmup, string? PgbenchScript, int PgbenchSeconds, CpuTargets Cpu)
+{
+    /// <summary>The format of the pass being run.</summary>
+    public WorkloadFormat Format { get; init; } = Formats[0];
+}
+
+/// <summary>One request: where, what, which messages.external_id values it should produce, and how to sign it at send time.</summary>
+public sealed record Post(string Path, PostBody Body, string[] StoredIds, Action<HttpRequestMessage>? Sign = null);
+
+public sealed record PostBody(byte[] Bytes, MediaTypeHeaderValue ContentType);
+
+/// <summary>What one pass measured.</summary>
+public sealed record PassResult(
+    string Label, double? TargetRate, double GatewayRate, double[] AckMs, double? EndToEndRate, double[] EndToEndMs, long BehindSchedule, bool Complete, CpuReport Cpu);
 
 /// <summary>
-/// Posts a generated workload to POST /v1/interactions from N concurrent clients, times every 202, then watches
-/// PostgreSQL until each accepted interaction is a message row and the LeadJourney saga has counted it.
+/// The benchmark as one invocation: the database ceiling (pgbench), a warm-up, then the measured passes against the
+/// running stack, each a fresh run of the generated workload posted to /v1/interactions or to the providers' webhooks,
+/// flat out or at a fixed rate; it times every answer, watches PostgreSQL until every accepted interaction is a message
+/// row counted by the LeadJourney saga, and prints the figures the targets are set in, with their ratio to the ceiling.
 /// </summary>
 public static class LoadTest
 {
@@ -24,8 +56,6 @@ public static class LoadTest
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
-
-    sealed record Post(byte[] Body, int Interactions);
 
     public static async Task<int> RunAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
@@ -37,64 +67,71 @@ public static class LoadTest
         }
 
         await using var database = settings.Database is null ? null : NpgsqlDataSource.Create(settings.Database);
-        BenchRun run;
+        Console.WriteLine($"PROXe load benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+                          $"formats {string.Join(",", settings.Formats).ToLowerInvariant()}, gateway {settings.Gateway}");
+
+        PgbenchCeiling.Result? ceiling = null;
+        if (settings.PgbenchScript is not null && settings.Database is not null)
+        {
+            Console.WriteLine($"== Ceiling: {settings.PgbenchScript} ({settings.PgbenchSeconds} s per figure; recreates database 'bench')");
+            ceiling = await PgbenchCeiling.RunAsync(settings.PgbenchScript, settings.Database, settings.PgbenchSeconds, cancellationToken);
+            Console.WriteLine(ceiling is null ? "   pgbench failed (see above); no ratio" : $"   {ceiling}");
+        }
+
         try
         {
-            run = await NewRunAsync(database, settings.Brand, cancellationToken);
+            if (settings.Warmup > 0)
+            {
+                Console.WriteLine($"== Warm-up: {settings.Warmup:N0} interactions flat out (not reported)");
+                var warmup = await RunPassAsync("warm-up", null, http, database, settings with { Workload = settings.Workload with { Interactions = settings.Warmup, Leads = Math.Max(1, settings.Workload.Leads / 5) } },
+                    quiet: true, cancellationToken);
+                if (warmup is null)
+                    return 2;
+            }
+
+            var results = new List<PassResult>();
+            foreach (var format in settings.Formats)
+            {
+                var passSettings = settings with { Format = format };
+                var name = format.ToString().ToLowerInvariant();
+                var first = await RunPassAsync($"{name}, {(settings.Rate.Fixed is { } rate ? $"{rate:0}/s" : "flat out")}", settings.Rate.Fixed, http, database, passSettings, quiet: false, cancellationToken);
+                if (first is null)
+                    return 2;
+                results.Add(first);
+
+                if (settings.Rate.ThenHalf)
+                {
+                    var max = first.EndToEndRate ?? first.GatewayRate;
+                    var half = await RunPassAsync($"{name}, half {max / 2:0}/s", max / 2, http, database, passSettings, quiet: false, cancellationToken);
+                    if (half is null)
+                        return 2;
+                    results.Add(half);
+                }
+            }
+
+            PrintSummary(settings, ceiling, results);
+            return results.All(r => r.Complete) ? 0 : 1;
         }
         catch (NpgsqlException ex)
         {
             await Console.Error.WriteLineAsync($"Cannot query PostgreSQL with --db: {ex.Message}");
             return 2;
         }
-
-        var workload = Workload.Workload.Generate(run, settings.Workload, DateTimeOffset.UtcNow);
-        var posts = workload.Items.Chunk(settings.Batch).Select(chunk => new Post(Serialize(chunk), chunk.Length)).ToList();
-        Console.WriteLine($"Run {run.Id} (phones {run.PhonePrefix}*): {workload.Items.Count:N0} interactions ({workload.Distinct:N0} distinct, " +
-                          $"{workload.Items.Count - workload.Distinct:N0} repeats) for {workload.LeadsUsed:N0} leads over " +
-                          $"{string.Join(",", settings.Workload.Channels)}, as {posts.Count:N0} posts of {settings.Batch}, " +
-                          $"{settings.Concurrency} at a time, to {settings.Gateway} (brand {settings.Brand})");
-
-        var stats = new PostStats(posts.Count);
-        var probe = database is null ? null : new PipelineProbe(database, settings.Brand, run);
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var cpu = CpuMeter.Start();
-        var startedAt = DateTimeOffset.UtcNow;
-        var next = -1;
-        var posting = Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(async () =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < posts.Count && !abort.IsCancellationRequested)
-                await PostAsync(http, posts[index], index, stats, abort, cancellationToken);
-        }, CancellationToken.None)));
-
-        var progress = await WatchAsync(posting, stats, probe, startedAt, settings.StallTimeout, cancellationToken);
-        var cpuReport = cpu.Stop();
-        await posting;
-
-        if (stats.Fatal is { } fatal)
-        {
-            await Console.Error.WriteLineAsync(fatal);
-            return 2;
-        }
-
-        Report(settings, workload, stats, progress, startedAt, cpuReport);
-        var complete = stats.AcceptedInteractions == workload.Items.Count
-                       && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted));
-        return complete ? 0 : 1;
     }
 
     static HttpClient CreateClient(LoadSettings settings)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(settings.Concurrency, 256), PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         var http = new HttpClient(handler) { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add(InteractionEndpoints.ApiKeyHeader, settings.Key);
         return http;
     }
 
-    /// <summary>Fails fast with a sentence instead of 20 000 identical errors: gateway unreachable, not ready, or a wrong key.</summary>
+    /// <summary>Fails fast with a sentence instead of 20 000 identical errors: gateway unreachable, not ready, a wrong key or missing secrets.</summary>
     static async Task<string?> PreflightAsync(HttpClient http, LoadSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Formats.Contains(WorkloadFormat.Providers) && settings.Accounts.Missing().ToList() is { Count: > 0 } missing)
+            return $"--format providers signs every webhook: missing {string.Join(", ", missing)} (. .proxe/local.env after ./run.sh).";
         try
         {
             using var ready = await http.GetAsync("/health/ready", cancellationToken);
@@ -102,7 +139,7 @@ public static class LoadTest
                 return $"The gateway at {settings.Gateway} is not ready (/health/ready answered {(int)ready.StatusCode}): is RabbitMQ up?";
 
             // An empty batch passes the key check and is then refused as invalid: 400 means the key is right, and nothing is published.
-            using var probe = await http.PostAsync("/v1/interactions", JsonBody("""{"interactions":[]}"""u8.ToArray()), cancellationToken);
+            using var probe = await http.PostAsync("/v1/interactions", Content(new PostBody("""{"interactions":[]}"""u8.ToArray(), new MediaTypeHeaderValue("application/json"))), cancellationToken);
             return probe.StatusCode switch
             {
                 HttpStatusCode.BadRequest => null,
@@ -121,6 +158,48 @@ public static class LoadTest
         }
     }
 
+    static async Task<PassResult?> RunPassAsync(string label, double? rate, HttpClient http, NpgsqlDataSource? database, LoadSettings settings, bool quiet,
+        CancellationToken cancellationToken)
+    {
+        var run = await NewRunAsync(database, settings.Brand, cancellationToken);
+        var workload = Workload.Workload.Generate(run, settings.Workload, DateTimeOffset.UtcNow);
+        var posts = settings.Format == WorkloadFormat.Providers
+            ? workload.Items.Select(item => ProviderWebhooks.ToPost(item, run, settings.Accounts, settings.Gateway)).ToList()
+            : workload.Items.Chunk(settings.Batch).Select(chunk => new Post("/v1/interactions", Body(chunk), chunk.Select(i => i.Request.ExternalEventId!).ToArray())).ToList();
+        var expectedLeads = settings.Format == WorkloadFormat.Providers ? ProviderWebhooks.ExpectedLeads(workload) : workload.LeadsUsed;
+        var distinct = posts.SelectMany(p => p.StoredIds).Distinct().Count();
+        var perPost = settings.Format == WorkloadFormat.Providers ? 1 : settings.Batch;
+        var pacing = rate is { } r ? $"at {r:0} interactions/s ({r / perPost:0.#} posts/s, up to {settings.Concurrency} in flight)" : $"flat out, {settings.Concurrency} at a time";
+        Console.WriteLine($"== {label}: run {run.Id}, {workload.Items.Count:N0} interactions ({distinct:N0} distinct, {workload.Items.Count - workload.Distinct:N0} repeats, " +
+                          $"{workload.Late:N0} out of order) for {expectedLeads:N0} leads over {string.Join(",", settings.Workload.Channels)}, " +
+                          $"as {posts.Count:N0} posts of {perPost}, {pacing}");
+
+        var stats = new PostStats(posts.Count);
+        var probe = database is null ? null : new PipelineProbe(database, settings.Brand, run);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cpu = CpuMeter.Start(settings.Cpu);
+        var startedAt = DateTimeOffset.UtcNow;
+        var posting = rate is { } fixedRate
+            ? PostAtRateAsync(http, posts, fixedRate / perPost, settings.Concurrency, stats, abort, cancellationToken)
+            : PostFlatOutAsync(http, posts, settings.Concurrency, stats, abort, cancellationToken);
+
+        var progress = await WatchAsync(posting, stats, probe, startedAt, settings.StallTimeout, quiet, cancellationToken);
+        var cpuReport = cpu.Stop();
+        await posting;
+
+        if (stats.Fatal is { } fatal)
+        {
+            await Console.Error.WriteLineAsync(fatal);
+            return null;
+        }
+
+        var endToEndMs = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt);
+        var complete = stats.AcceptedPosts == posts.Count
+                       && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted && progress.Leads == expectedLeads));
+        var result = Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEndMs, complete, cpuReport, quiet);
+        return result;
+    }
+
     static async Task<BenchRun> NewRunAsync(NpgsqlDataSource? database, string brand, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -133,42 +212,99 @@ public static class LoadTest
         }
     }
 
-    static byte[] Serialize(GeneratedInteraction[] chunk) => chunk.Length == 1
-        ? JsonSerializer.SerializeToUtf8Bytes(chunk[0].Request, Json)
-        : JsonSerializer.SerializeToUtf8Bytes(new InteractionBatchRequest { Interactions = chunk.Select(item => item.Request).ToList() }, Json);
+    static PostBody Body(GeneratedInteraction[] chunk) => new(chunk.Length == 1
+            ? JsonSerializer.SerializeToUtf8Bytes(chunk[0].Request, Json)
+            : JsonSerializer.SerializeToUtf8Bytes(new InteractionBatchRequest { Interactions = chunk.Select(item => item.Request).ToList() }, Json),
+        new MediaTypeHeaderValue("application/json"));
 
-    static ByteArrayContent JsonBody(byte[] body)
+    static ByteArrayContent Content(PostBody body)
     {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var content = new ByteArrayContent(body.Bytes);
+        content.Headers.ContentType = body.ContentType;
         return content;
     }
 
-    static async Task PostAsync(HttpClient http, Post post, int index, PostStats stats, CancellationTokenSource abort, CancellationToken cancellationToken)
+    static Task PostFlatOutAsync(HttpClient http, List<Post> posts, int concurrency, PostStats stats, CancellationTokenSource abort, CancellationToken cancellationToken)
     {
-        Interlocked.Add(ref stats.SentInteractions, post.Interactions);
-        var started = Stopwatch.GetTimestamp();
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < posts.Count && !abort.IsCancellationRequested)
+                await PostAsync(http, posts[index], index, Stopwatch.GetTimestamp(), stats, abort, cancellationToken);
+        }, CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// Open loop: post i is due at start + i / rate, whatever the answers before it do. Latency counts from the due time,
+    /// so a post held back because <paramref name="maxInFlight"/> posts are still waiting is not measured as fast
+    /// (no coordinated omission); such posts are counted as behind schedule.
+    /// </summary>
+    static async Task PostAtRateAsync(HttpClient http, List<Post> posts, double postsPerSecond, int maxInFlight, PostStats stats, CancellationTokenSource abort,
+        CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(maxInFlight);
+        var inFlight = new List<Task>(posts.Count);
+        var start = Stopwatch.GetTimestamp();
+        for (var index = 0; index < posts.Count && !abort.IsCancellationRequested; index++)
+        {
+            var due = start + (long)(index / postsPerSecond * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait, cancellationToken);
+            await slots.WaitAsync(cancellationToken);
+            if (Stopwatch.GetElapsedTime(due) > TimeSpan.FromMilliseconds(10))
+                Interlocked.Increment(ref stats.BehindSchedule);
+            var post = posts[index];
+            var i = index;
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await PostAsync(http, post, i, due, stats, abort, cancellationToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, CancellationToken.None));
+        }
+        await Task.WhenAll(inFlight);
+    }
+
+    static async Task PostAsync(HttpClient http, Post post, int index, long dueTimestamp, PostStats stats, CancellationTokenSource abort, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref stats.SentInteractions, post.StoredIds.Length);
+        var sentAt = DateTimeOffset.UtcNow;
+        foreach (var id in post.StoredIds)
+            stats.FirstSentAt.TryAdd(id, sentAt);
         try
         {
-            using var response = await http.PostAsync("/v1/interactions", JsonBody(post.Body), cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, post.Path) { Content = Content(post.Body) };
+            post.Sign?.Invoke(request);
+            using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var elapsed = Stopwatch.GetElapsedTime(dueTimestamp);
             stats.Answered();
-            if (response.StatusCode == HttpStatusCode.Accepted)
+            if (response.IsSuccessStatusCode)
             {
                 stats.LatencyMs[index] = elapsed.TotalMilliseconds;
-                foreach (var id in JsonSerializer.Deserialize<InteractionsAccepted>(body, Json)!.InteractionIds)
+                foreach (var id in post.StoredIds)
                     stats.AcceptedIds.TryAdd(id, 0);
-                Interlocked.Add(ref stats.AcceptedInteractions, post.Interactions);
+                Interlocked.Add(ref stats.AcceptedInteractions, post.StoredIds.Length);
+                Interlocked.Increment(ref stats.AcceptedPosts);
                 return;
             }
 
             stats.Refused.AddOrUpdate((int)response.StatusCode, 1, (_, count) => count + 1);
-            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound
                 or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType)
             {
-                // The generator or the key is wrong: every other post would fail the same way.
-                stats.SetFatal($"The gateway refused post {index} with {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+                // The generator, the key or the brand's provider configuration is wrong: every other post would fail the same way.
+                stats.SetFatal($"The gateway refused post {index} ({post.Path}) with {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}" +
+                               (post.Path.StartsWith("/webhooks", StringComparison.Ordinal)
+                                   ? "\n(--format providers needs the demo brand's provider accounts and secrets, which ./run.sh configures and writes to .proxe/local.env)"
+                                   : ""));
                 await abort.CancelAsync();
             }
         }
@@ -180,7 +316,7 @@ public static class LoadTest
 
     /// <summary>Prints progress every second; once posting is over, waits until the run's rows are all in PostgreSQL.</summary>
     static async Task<PipelineProgress?> WatchAsync(Task posting, PostStats stats, PipelineProbe? probe, DateTimeOffset startedAt,
-        TimeSpan stallTimeout, CancellationToken cancellationToken)
+        TimeSpan stallTimeout, bool quiet, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         PipelineProgress? last = null;
@@ -195,7 +331,8 @@ public static class LoadTest
                 line += $"  recorded {progress.Messages,7:N0} (+{progress.Messages - lastMessages,5:N0})  journeys {progress.JourneyInteractions,7:N0}";
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 line += $"  failed {stats.RefusedCount + stats.TransportErrors:N0}";
-            Console.WriteLine(line);
+            if (!quiet)
+                Console.WriteLine(line);
             lastAccepted = accepted;
             lastMessages = progress?.Messages ?? 0;
 
@@ -216,51 +353,102 @@ public static class LoadTest
         return last;
     }
 
-    static void Report(LoadSettings settings, Workload.Workload workload, PostStats stats, PipelineProgress? progress, DateTimeOffset startedAt,
-        CpuReport cpu)
+    /// <summary>Received → committed per message: its row's created_at minus the first send of the post carrying it; same machine, same clock.</summary>
+    static double[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, ConcurrentDictionary<string, DateTimeOffset> sentAt) =>
+        insertedAt.Where(row => sentAt.ContainsKey(row.Key)).Select(row => (row.Value - sentAt[row.Key]).TotalMilliseconds).Order().ToArray();
+
+    static PassResult Report(string label, double? rate, LoadSettings settings, int posts, int interactions, int expectedLeads, PostStats stats,
+        PipelineProgress? progress, DateTimeOffset startedAt, double[] endToEndMs, bool complete, CpuReport cpu, bool quiet)
     {
         var latencies = stats.LatencyMs.Where(ms => !double.IsNaN(ms)).Order().ToArray();
         var postingSeconds = (stats.LastAnswerAt - startedAt).TotalSeconds;
-        Console.WriteLine();
-        Console.WriteLine($"Gateway    {stats.AcceptedInteractions:N0} of {workload.Items.Count:N0} interactions accepted in {postingSeconds:0.0} s: " +
-                          $"{stats.AcceptedInteractions / postingSeconds:N0} interactions/s, {latencies.Length / postingSeconds:N0} posts/s " +
-                          $"(batch {settings.Batch}, concurrency {settings.Concurrency})");
-        if (latencies.Length > 0)
-            Console.WriteLine($"           202 latency ms: p50 {Percentile(latencies, 50):0.0}  p95 {Percentile(latencies, 95):0.0}  " +
-                              $"p99 {Percentile(latencies, 99):0.0}  max {latencies[^1]:0.0}  mean {latencies.Average():0.0}");
-        if (stats.RefusedCount + stats.TransportErrors > 0)
-            Console.WriteLine($"           not accepted: {string.Join(", ", stats.Refused.OrderBy(r => r.Key).Select(r => $"{r.Value} x {r.Key}"))}" +
-                              $"{(stats.TransportErrors > 0 ? $", {stats.TransportErrors} x no answer" : "")}");
+        var gatewayRate = stats.AcceptedInteractions / postingSeconds;
+        double? endToEndRate = null;
+        if (!quiet)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Gateway    {stats.AcceptedInteractions:N0} of {interactions:N0} interactions accepted in {postingSeconds:0.0} s: " +
+                              $"{gatewayRate:N0} interactions/s, {latencies.Length / postingSeconds:N0} posts/s" +
+                              (rate is { } r ? $" (asked {r:N0}/s; {stats.BehindSchedule:N0} posts started > 10 ms late)" : ""));
+            if (latencies.Length > 0)
+                Console.WriteLine($"           ack latency ms{(rate is null ? "" : " (from each post's due time)")}: {Percentiles(latencies)}  mean {latencies.Average():0.0}");
+            if (stats.RefusedCount + stats.TransportErrors > 0)
+                Console.WriteLine($"           not accepted: {string.Join(", ", stats.Refused.OrderBy(r => r.Key).Select(r => $"{r.Value} x {r.Key}"))}" +
+                                  $"{(stats.TransportErrors > 0 ? $", {stats.TransportErrors} x no answer" : "")}");
+        }
 
         if (progress is not null)
         {
             var lastRow = progress.LastRowAt ?? stats.LastAnswerAt;
             var endToEnd = (lastRow - startedAt).TotalSeconds;
-            var complete = progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted;
-            Console.WriteLine($"Pipeline   {progress.Messages:N0} messages and {progress.JourneyInteractions:N0} journey interactions of " +
-                              $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {workload.LeadsUsed:N0})" +
-                              (complete ? "" : "  INCOMPLETE"));
-            Console.WriteLine($"           end-to-end {stats.DistinctAccepted / endToEnd:N0} interactions/s (first post -> last row {endToEnd:0.0} s); " +
-                              $"last row {(lastRow - stats.LastAnswerAt).TotalSeconds:0.0} s after the last 202; " +
-                              $"messages alone {progress.Messages / ((progress.LastMessageAt ?? lastRow) - startedAt).TotalSeconds:N0}/s");
+            endToEndRate = stats.DistinctAccepted / endToEnd;
+            if (!quiet)
+            {
+                Console.WriteLine($"Pipeline   {progress.Messages:N0} messages and {progress.JourneyInteractions:N0} journey interactions of " +
+                                  $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {expectedLeads:N0})" +
+                                  (complete ? "" : "  INCOMPLETE"));
+                Console.WriteLine($"           end-to-end {endToEndRate:N0} interactions/s (first post -> last row {endToEnd:0.0} s); " +
+                                  $"last row {(lastRow - stats.LastAnswerAt).TotalSeconds:0.0} s after the last answer; " +
+                                  $"messages alone {progress.Messages / ((progress.LastMessageAt ?? lastRow) - startedAt).TotalSeconds:N0}/s");
+                if (endToEndMs.Length > 0)
+                    Console.WriteLine($"           received -> committed ms (messages.created_at - send time): {Percentiles(endToEndMs)}");
+            }
         }
-        Console.WriteLine(cpu);
-        Console.WriteLine($"CPU per distinct interaction: gateway {cpu.MillisecondsPer("gateway", stats.DistinctAccepted):0.00} ms, " +
-                          $"workers {cpu.MillisecondsPer("workers", stats.DistinctAccepted):0.00} ms, postgresql {cpu.MillisecondsPer("postgresql", stats.DistinctAccepted):0.00} ms, " +
-                          $"rabbitmq {cpu.MillisecondsPer("rabbitmq", stats.DistinctAccepted):0.00} ms");
+        if (!quiet)
+        {
+            Console.WriteLine(cpu);
+            Console.WriteLine($"CPU per distinct interaction: gateway {cpu.MillisecondsPer("gateway", stats.DistinctAccepted):0.00} ms, " +
+                              $"workers {cpu.MillisecondsPer("workers", stats.DistinctAccepted):0.00} ms, postgresql {cpu.MillisecondsPer("postgresql", stats.DistinctAccepted):0.00} ms, " +
+                              $"rabbitmq {cpu.MillisecondsPer("rabbitmq", stats.DistinctAccepted):0.00} ms");
+            Console.WriteLine();
+        }
+        return new PassResult(label, rate, gatewayRate, latencies, endToEndRate, endToEndMs, stats.BehindSchedule, complete, cpu);
     }
 
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    static double Percentile(double[] sorted, double percent) =>
-        sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    static void PrintSummary(LoadSettings settings, PgbenchCeiling.Result? ceiling, List<PassResult> results)
+    {
+        Console.WriteLine($"== Summary ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, one invocation; /v1/interactions batch {settings.Batch}, " +
+                          $"webhooks 1 event each, concurrency {settings.Concurrency})");
+        if (ceiling is not null)
+            Console.WriteLine($"ceiling    pgbench single-interaction {ceiling.Single:N0}/s, set-based (100 per tx) {ceiling.SetBased:N0}/s");
+        foreach (var result in results)
+        {
+            Console.WriteLine($"{result.Label,-28} gateway {result.GatewayRate,6:N0}/s  ack {Percentiles(result.AckMs, p50And99Only: true)}  " +
+                              $"end-to-end {result.EndToEndRate?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",6}/s  " +
+                              $"received->committed {Percentiles(result.EndToEndMs, p50And99Only: true)}{(result.Complete ? "" : "  INCOMPLETE")}");
+        }
+
+        foreach (var flat in results.Where(r => r.TargetRate is null))
+            if (ceiling is not null && flat.EndToEndRate is { } rate)
+                Console.WriteLine($"RATIO      {flat.Label}: end-to-end {rate:N0}/s / pgbench single-interaction {ceiling.Single:N0}/s = {rate / ceiling.Single:0.00}x   " +
+                                  $"(target >= 1.0x, first >= 0.5x)");
+        foreach (var paced in results.Where(r => r.TargetRate is not null))
+        {
+            var ackP99 = At(paced.AckMs, 99);
+            var e2eP99 = At(paced.EndToEndMs, 99);
+            Console.WriteLine($"TARGETS    {paced.Label}: ack p99 {ackP99:0.0} ms (target <= 25 ms: {(ackP99 <= 25 ? "met" : "not met")}), " +
+                              $"end-to-end p99 {e2eP99:0} ms (target <= 1000 ms: {(e2eP99 <= 1000 ? "met" : "not met")})");
+        }
+    }
+
+    static string Percentiles(double[] sorted, bool p50And99Only = false) => sorted.Length == 0 ? "-"
+        : p50And99Only ? $"p50 {At(sorted, 50):0} / p99 {At(sorted, 99):0} ms"
+        : $"p50 {At(sorted, 50):0.0}  p95 {At(sorted, 95):0.0}  p99 {At(sorted, 99):0.0}  max {sorted[^1]:0.0}";
+
+    /// <summary>Nearest-rank percentile of sorted values (NaN when empty).</summary>
+    static double At(double[] sorted, double percent) => sorted.Length == 0 ? double.NaN
+        : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     sealed class PostStats(int posts)
     {
         public long SentInteractions;
         public long AcceptedInteractions;
+        public long AcceptedPosts;
         public long TransportErrors;
+        public long BehindSchedule;
         public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts).ToArray();
-        public readonly ConcurrentDictionary<Guid, byte> AcceptedIds = new();
+        public readonly ConcurrentDictionary<string, byte> AcceptedIds = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, DateTimeOffset> FirstSentAt = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<int, int> Refused = new();
         long _lastAnswerTicks = DateTimeOffset.UtcNow.UtcTicks;
         string? _fatal;

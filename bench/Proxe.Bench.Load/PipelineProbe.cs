@@ -15,44 +15,53 @@ public sealed record PipelineProgress(long Messages, DateTimeOffset? LastMessage
 }
 
 /// <summary>
-/// Counts a run's rows: messages by its external ids, the LeadJourney saga's interactions over the run's leads
-/// (found by their phones). Ranges over the unique indexes keep each poll cheap on a large table; every suffix is
-/// digits, and ':' sorts right after '9'. Connect as a user that sees every row (e.g. postgres): RLS hides rows from
-/// proxe_reader without proxe.brands.
+/// Counts a run's rows: messages by their external ids (every one starts with the run's prefix, or with its CallSid
+/// prefix for Twilio's events), the run's leads as the leads of those messages, and the LeadJourney saga's interactions
+/// over those leads. Ranges over the unique index (brand, channel, external_id) keep each poll cheap on a large table;
+/// '~' sorts after every character the ids use. Connect as a user that sees every row (e.g. postgres): RLS hides rows
+/// from proxe_reader without proxe.brands.
 /// </summary>
 public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, BenchRun run)
 {
+    const string RunMessages = """
+        FROM messages
+        WHERE brand = $1 AND channel IN ('web', 'whatsapp', 'voice', 'social')
+          AND ((external_id >= $2 AND external_id < $2 || '~' AND external_id LIKE $2 || '%')
+            OR (external_id >= $3 AND external_id < $3 || '~' AND external_id LIKE $3 || '%'))
+        """;
+
     public async Task<PipelineProgress> ReadAsync(CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command("""
-            SELECT count(*), max(created_at) FROM messages
-            WHERE brand = $1 AND channel IN ('web', 'whatsapp', 'voice', 'social')
-              AND external_id >= $2 AND external_id < $2 || ':' AND external_id LIKE $2 || '%'
-            """, brand, run.ExternalIdPrefix));
-        batch.BatchCommands.Add(Command("""
-            SELECT coalesce(sum((c.value ->> 'interactions')::bigint), 0), max(j.updated_at)
-            FROM all_leads l
-            JOIN lead_journeys j ON j.correlation_id = l.id
-            CROSS JOIN LATERAL jsonb_each(j.state -> 'channels') AS c
-            WHERE l.brand = $1 AND l.customer_phone_normalized >= $2 AND l.customer_phone_normalized < $2 || ':'
-            """, brand, run.PhonePrefix));
-        batch.BatchCommands.Add(Command("""
-            SELECT count(*) FROM all_leads
-            WHERE brand = $1 AND customer_phone_normalized >= $2 AND customer_phone_normalized < $2 || ':'
-            """, brand, run.PhonePrefix));
+        await using var command = dataSource.CreateCommand($"""
+            WITH run AS (SELECT lead_id, created_at {RunMessages}),
+                 leads AS (SELECT DISTINCT lead_id FROM run)
+            SELECT (SELECT count(*) FROM run), (SELECT max(created_at) FROM run), (SELECT count(*) FROM leads),
+                   (SELECT coalesce(sum((c.value ->> 'interactions')::bigint), 0)
+                    FROM leads JOIN lead_journeys j ON j.correlation_id = leads.lead_id
+                    CROSS JOIN LATERAL jsonb_each(j.state -> 'channels') AS c),
+                   (SELECT max(j.updated_at) FROM leads JOIN lead_journeys j ON j.correlation_id = leads.lead_id)
+            """);
+        AddRun(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new PipelineProgress(
+            reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetInt64(2));
+    }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var messages = reader.GetInt64(0);
-        var lastMessage = reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var journeys = reader.GetInt64(0);
-        var lastJourney = reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new PipelineProgress(messages, lastMessage, journeys, lastJourney, reader.GetInt64(0));
+    /// <summary>When each of the run's messages was inserted (messages.created_at = now() of the inserting transaction), by external id.</summary>
+    public async Task<Dictionary<string, DateTimeOffset>> InsertTimesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT external_id, created_at {RunMessages}");
+        AddRun(command);
+        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        return result;
     }
 
     /// <summary>A fresh phone tag: no lead of the brand may already use it, or the counts would include old rows.</summary>
@@ -67,11 +76,10 @@ public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, Ben
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    static NpgsqlBatchCommand Command(string sql, params object[] values)
+    void AddRun(NpgsqlCommand command)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
+        command.Parameters.Add(new NpgsqlParameter { Value = brand });
+        command.Parameters.Add(new NpgsqlParameter { Value = run.ExternalIdPrefix });
+        command.Parameters.Add(new NpgsqlParameter { Value = run.CallSidPrefix });
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Proxe.Bench.Workload;
 
@@ -21,6 +22,12 @@ public sealed record BenchRun(string Id, int PhoneTag)
 
     /// <summary>What the gateway stores for the lead (brand region IN): country code and national number, digits only.</summary>
     public string NormalizedPhone(int lead) => "91" + NationalPhone(lead);
+
+    /// <summary>Twilio-shaped call ids of the run ("CA" + 32 hex digits): the tag, the lead, the call.</summary>
+    public string CallSid(int lead, int call) => $"{CallSidPrefix}{lead:D12}{call:D12}";
+
+    /// <summary>Every CallSid of the run, hence every voice event id of provider webhooks, starts with it.</summary>
+    public string CallSidPrefix => "CA" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(Id)))[..8];
 
     /// <summary>Every normalized phone of the run starts with it.</summary>
     public string PhonePrefix => $"919{PhoneTag:D4}";

@@ -5,7 +5,8 @@ namespace Proxe.Bench.Workload;
 /// <summary>
 /// Where the CPU went during a measurement: CPU seconds of the PROXe services, PostgreSQL, RabbitMQ and this process,
 /// read from /proc (Linux only; elsewhere nothing is reported). PostgreSQL and RabbitMQ are counted as a whole, so
-/// anything else using them at the same time is counted too.
+/// anything else using them at the same time is counted too. Given the ports they listen on, only those instances are
+/// counted (PostgreSQL: the postmaster and its backends; RabbitMQ: the node's VM), not other stacks on the same machine.
 /// </summary>
 public sealed class CpuMeter
 {
@@ -23,14 +24,31 @@ public sealed class CpuMeter
     readonly Dictionary<int, (string Group, long Ticks)> _start;
     readonly (long Busy, long Total) _machineStart;
     readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    readonly Dictionary<int, string> _owners;
 
-    CpuMeter()
+    CpuMeter(Dictionary<int, string> owners)
     {
+        _owners = owners;
         _start = ReadProcesses();
         _machineStart = ReadMachine();
     }
 
-    public static CpuMeter Start() => new();
+    /// <summary>Counts every process by name: Proxe.*.dll, postgres, beam.smp.</summary>
+    public static CpuMeter Start() => new([]);
+
+    /// <summary>Counts the processes listening on these ports (and their children), by name where a port is not given or not found.</summary>
+    public static CpuMeter Start(CpuTargets targets)
+    {
+        var owners = new Dictionary<int, string>();
+        var listeners = OperatingSystem.IsLinux() ? Listeners() : [];
+        foreach (var (group, port) in new[] { ("gateway", targets.GatewayPort), ("workers", targets.WorkersPort), ("postgresql", targets.PostgresPort), ("rabbitmq", targets.RabbitMqPort) })
+            if (port is { } p && listeners.TryGetValue(p, out var pid))
+                owners[pid] = group;
+        return new CpuMeter(owners);
+    }
+
+    /// <summary>Groups found by port rather than by name (for the report).</summary>
+    public IReadOnlyCollection<string> GroupsByPort => _owners.Values;
 
     /// <summary>Average cores used per group since <see cref="Start"/>, and the whole machine's busy share.</summary>
     public CpuReport Stop()
@@ -50,7 +68,7 @@ public sealed class CpuMeter
             Groups.Select(g => new CpuUse(g.Name, seconds.GetValueOrDefault(g.Name), elapsed <= 0 ? 0 : seconds.GetValueOrDefault(g.Name) / elapsed)).ToList());
     }
 
-    static Dictionary<int, (string Group, long Ticks)> ReadProcesses()
+    Dictionary<int, (string Group, long Ticks)> ReadProcesses()
     {
         var result = new Dictionary<int, (string, long)>();
         if (!OperatingSystem.IsLinux())
@@ -62,15 +80,20 @@ public sealed class CpuMeter
                 continue;
             try
             {
-                var comm = File.ReadAllText(Path.Combine(directory, "comm")).Trim();
-                var cmdline = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                var group = Groups.FirstOrDefault(g => g.Matches(pid, comm, cmdline)).Name;
+                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14 and stime 15.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                var group = _owners.GetValueOrDefault(pid) ?? _owners.GetValueOrDefault(parent);
+                if (group is null)
+                {
+                    var comm = File.ReadAllText(Path.Combine(directory, "comm")).Trim();
+                    var cmdline = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                    group = Groups.FirstOrDefault(g => g.Matches(pid, comm, cmdline) && (g.Name == "bench" || !_owners.ContainsValue(g.Name))).Name;
+                }
                 if (group is null)
                     continue;
 
-                // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 result[pid] = (group, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
             }
             catch (IOException)
@@ -78,6 +101,44 @@ public sealed class CpuMeter
                 // The process ended while being read.
             }
             catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Listening TCP port → pid of the process holding the socket, from /proc/net/tcp{,6} and /proc/*/fd.</summary>
+    static Dictionary<int, int> Listeners()
+    {
+        var portOfInode = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+                continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length > 9 && columns[3] == "0A") // LISTEN
+                    portOfInode[columns[9]] = int.Parse(columns[1][(columns[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            }
+        }
+
+        var result = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+                continue;
+            try
+            {
+                foreach (var fd in Directory.EnumerateFiles(Path.Combine(directory, "fd")))
+                {
+                    var target = new FileInfo(fd).LinkTarget;
+                    if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)
+                        && portOfInode.TryGetValue(target[8..^1], out var port))
+                        result.TryAdd(port, pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
             }
         }
@@ -95,6 +156,9 @@ public sealed class CpuMeter
         return (total - idle, total);
     }
 }
+
+/// <summary>Ports the measured services listen on; null: find the service by its process name.</summary>
+public sealed record CpuTargets(int? GatewayPort, int? WorkersPort, int? PostgresPort, int? RabbitMqPort);
 
 public sealed record CpuUse(string Group, double Seconds, double Cores);
 

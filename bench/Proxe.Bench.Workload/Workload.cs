@@ -12,11 +12,18 @@ public sealed record WorkloadOptions
 
     /// <summary>Share of posts that repeat an earlier interaction, as a provider redelivers a webhook.</summary>
     public double RepeatRatio { get; init; } = 0.05;
+
+    /// <summary>Share of interactions delivered late: after the same lead's next interaction, as providers and retries reorder webhooks.</summary>
+    public double OutOfOrderRatio { get; init; } = 0.05;
     public int Seed { get; init; } = 20_261_126;
 }
 
 /// <summary>One post: the body the gateway takes (its own request type, so the shape cannot drift), for which lead.</summary>
-public sealed record GeneratedInteraction(int Lead, bool IsRepeat, InteractionRequest Request);
+public sealed record GeneratedInteraction(int Lead, bool IsRepeat, InteractionRequest Request)
+{
+    /// <summary>Delivered after a newer interaction of the same lead (its occurred_at is older than what came before it).</summary>
+    public bool IsLate { get; init; }
+}
 
 /// <summary>
 /// A reproducible stream of interactions as a brand's channels produce them: many leads, each using one to all of the
@@ -34,12 +41,17 @@ public sealed class Workload
     /// <summary>Leads with at least one interaction: the rows all_leads will hold.</summary>
     public required int LeadsUsed { get; init; }
 
+    /// <summary>Distinct interactions delivered after a newer one of the same lead.</summary>
+    public required int Late { get; init; }
+
     public static Workload Generate(BenchRun run, WorkloadOptions options, DateTimeOffset now)
     {
         if (options.Interactions < 1)
             throw new ArgumentException("At least one interaction is needed.", nameof(options));
         if (options.Leads is < 1 or > BenchRun.MaxLeads)
             throw new ArgumentException($"Leads must be between 1 and {BenchRun.MaxLeads - 1}.", nameof(options));
+        if (options.OutOfOrderRatio is < 0 or >= 1)
+            throw new ArgumentException("OutOfOrderRatio must be in [0, 1).", nameof(options));
         if (options.Channels.Count == 0 || options.Channels.Any(channel => !Channels.IsKnown(channel)))
             throw new ArgumentException($"Channels must be among {string.Join(", ", Channels.All)}.", nameof(options));
 
@@ -59,11 +71,34 @@ public sealed class Workload
             items.Add((i, new GeneratedInteraction(lead.Number, false, Interaction(run, random, lead, channel, $"{run.ExternalIdPrefix}{i}", at))));
         }
 
+        // A late interaction arrives just after the same lead's next one (the last of a lead cannot be late).
+        var nextOfLead = new int[distinct];
+        var lastOfLead = new Dictionary<int, int>();
+        for (var i = distinct - 1; i >= 0; i--)
+        {
+            nextOfLead[i] = lastOfLead.GetValueOrDefault(items[i].Item.Lead, -1);
+            lastOfLead[items[i].Item.Lead] = i;
+        }
+        // Neither end of a swap is part of another one, so each late interaction really arrives after a newer one.
+        var swapped = new HashSet<int>();
+        var late = 0;
+        var wantedLate = (int)Math.Round(distinct * options.OutOfOrderRatio);
+        foreach (var i in Enumerable.Range(0, distinct).OrderBy(_ => random.Next()))
+        {
+            if (late == wantedLate)
+                break;
+            if (nextOfLead[i] < 0 || swapped.Contains(i) || !swapped.Add(nextOfLead[i]))
+                continue;
+            swapped.Add(i);
+            items[i] = (nextOfLead[i] + 0.25 + random.NextDouble() * 0.5, items[i].Item with { IsLate = true });
+            late++;
+        }
+
         // A redelivery arrives some time after the original, anywhere later in the stream.
         for (var r = 0; r < repeats; r++)
         {
             var original = random.Next(distinct);
-            var order = original + 0.5 + random.NextDouble() * (distinct - original);
+            var order = items[original].Order + 0.5 + random.NextDouble() * (distinct - items[original].Order);
             items.Add((order, items[original].Item with { IsRepeat = true }));
         }
 
@@ -72,7 +107,7 @@ public sealed class Workload
         foreach (var lead in used)
             CheckPhones(run, lead);
 
-        return new Workload { Items = ordered, Distinct = distinct, LeadsUsed = used.Count };
+        return new Workload { Items = ordered, Distinct = distinct, LeadsUsed = used.Count, Late = late };
     }
 
     static string[] ChannelsOf(Random random, IReadOnlyList<string> channels)
