@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Proxe.Contracts;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Gateway.Publishing;
