@@ -57,6 +57,9 @@ public sealed class EndToEndHost : IAsyncLifetime
         return index >= 0 ? new TestBrand(name, index) : throw new ArgumentException($"Brand '{name}' is not configured; add it to {nameof(BrandNames)}.", nameof(name));
     }
 
+    // Every gateway has a spool folder of its own: it holds a lock on it.
+    private readonly string _spool = Path.Combine(Path.GetTempPath(), "proxe-e2e-spool", Guid.NewGuid().ToString("N"));
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
@@ -82,6 +85,7 @@ public sealed class EndToEndHost : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:RabbitMq", Broker.AmqpUri.ToString());
             web.UseSetting("Proxe:Providers:PublicBaseUrl", PublicBaseUrl);
+            web.UseSetting("Proxe:Spool:Directory", _spool);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in BrandNames.Select(Brand).SelectMany(brand => brand.Settings()))
                 web.UseSetting(key, value);
@@ -97,6 +101,8 @@ public sealed class EndToEndHost : IAsyncLifetime
             await _gateway.DisposeAsync();
         if (_workers is not null)
             await _workers.DisposeAsync();
+        if (Directory.Exists(_spool))
+            Directory.Delete(_spool, recursive: true);
         await Broker.DisposeAsync();
         await Database.DisposeAsync();
     }
