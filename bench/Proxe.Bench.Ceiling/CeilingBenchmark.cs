@@ -3,7 +3,8 @@ using Proxe.Bench.Workload;
 
 namespace Proxe.Bench.Ceiling;
 
-public sealed record CeilingSettings(string AdminConnectionString, IReadOnlyList<int> Levels, IReadOnlyList<bool> JourneyModes, string? NpgsqlSettings, bool Keep, WorkloadOptions Workload);
+public sealed record CeilingSettings(string AdminConnectionString, IReadOnlyList<int> Levels, IReadOnlyList<bool> JourneyModes, IReadOnlyList<int> BatchSizes,
+    string? NpgsqlSettings, bool Keep, WorkloadOptions Workload);
 
 /// <summary>One fresh database per measurement, so every level starts from the same empty tables.</summary>
 public static class CeilingBenchmark
@@ -27,20 +28,21 @@ public static class CeilingBenchmark
 
         var results = new List<CeilingResult>();
         var failed = false;
+        foreach (var batchSize in settings.BatchSizes)
         foreach (var withJourney in settings.JourneyModes)
         foreach (var level in settings.Levels)
         {
-            await using var database = await BenchDatabase.CreateAsync(settings.AdminConnectionString, $"{(withJourney ? "j" : "c")}{level}", settings.Keep, cancellationToken);
+            await using var database = await BenchDatabase.CreateAsync(settings.AdminConnectionString, $"{(withJourney ? "j" : "c")}{level}b{batchSize}", settings.Keep, cancellationToken);
             await using var dataSource = NpgsqlDataSource.Create(settings.NpgsqlSettings is null ? database.ConnectionString : $"{database.ConnectionString};{settings.NpgsqlSettings}");
 
-            await CeilingRun.RunAsync(dataSource, warmUp, level, withJourney, cancellationToken);
+            await CeilingRun.RunAsync(dataSource, warmUp, level, withJourney, batchSize, cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            var result = await CeilingRun.RunAsync(dataSource, interactions, level, withJourney, cancellationToken);
+            var result = await CeilingRun.RunAsync(dataSource, interactions, level, withJourney, batchSize, cancellationToken);
             var problem = await CeilingRun.VerifyAsync(dataSource, Brand, workload.Distinct, withJourney, cancellationToken);
             failed |= problem is not null;
             results.Add(result);
 
-            Console.WriteLine($"{Mode(withJourney),-22} concurrency {level,3}: {result.PerSecond,7:N0} interactions/s " +
+            Console.WriteLine($"{Mode(withJourney),-22} batch {batchSize,4} concurrency {level,3}: {result.PerSecond,7:N0} interactions/s " +
                               $"({result.Interactions:N0} in {result.Seconds:0.0} s, {result.Retries} retries){(problem is null ? "" : $"  WRONG: {problem}")}");
             Console.WriteLine($"    {result.Cpu}");
             Console.WriteLine($"    CPU per interaction: postgresql {result.Cpu.MillisecondsPer("postgresql", result.Interactions):0.00} ms, " +
@@ -48,10 +50,12 @@ public static class CeilingBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| concurrency | {string.Join(" | ", settings.JourneyModes.Select(mode => $"{Mode(mode)} | PG ms/interaction | other jobs (cores)"))} |");
-        Console.WriteLine($"|---:|{string.Concat(settings.JourneyModes.Select(_ => "---:|---:|---:|"))}");
+        Console.WriteLine($"| batch | concurrency | {string.Join(" | ", settings.JourneyModes.Select(mode => $"{Mode(mode)} | PG ms/interaction | other jobs (cores)"))} |");
+        Console.WriteLine($"|---:|---:|{string.Concat(settings.JourneyModes.Select(_ => "---:|---:|---:|"))}");
+        foreach (var batchSize in settings.BatchSizes)
         foreach (var level in settings.Levels)
-            Console.WriteLine($"| {level} | {string.Join(" | ", settings.JourneyModes.Select(mode => Row(results.Single(r => r.Concurrency == level && r.WithJourney == mode))))} |");
+            Console.WriteLine($"| {batchSize} | {level} | {string.Join(" | ", settings.JourneyModes.Select(mode =>
+                Row(results.Single(r => r.Concurrency == level && r.WithJourney == mode && r.BatchSize == batchSize))))} |");
         return failed ? 1 : 0;
     }
 

@@ -13,16 +13,18 @@ using Proxe.Workers.Persistence;
 
 namespace Proxe.Bench.Ceiling;
 
-public sealed record CeilingResult(int Concurrency, bool WithJourney, int Interactions, double Seconds, long Retries, CpuReport Cpu)
+public sealed record CeilingResult(int Concurrency, bool WithJourney, int BatchSize, int Interactions, double Seconds, long Retries, CpuReport Cpu)
 {
     public double PerSecond => Interactions / Seconds;
 }
 
 /// <summary>
-/// Runs the workers' own database work for every interaction straight from N connections: InteractionRecorder with the
-/// channel's session writer (lead resolution under advisory locks, session upsert, message insert: one transaction),
-/// and optionally the LeadJourney saga's transaction (load, apply, insert or versioned update, all_leads projection).
-/// No broker, no HTTP: what is left is PostgreSQL and the SQL the pipeline sends it.
+/// Runs the workers' own database work straight from N connections, in batches as the channel endpoints take them
+/// (up to --batch consecutive interactions of one channel): InteractionRecorder.RecordBatchAsync with the channel's
+/// session writer (lead resolution under advisory locks, session upsert, message insert: one transaction per batch),
+/// and optionally the LeadJourney saga's work for each lead of the batch (load, fold, one-statement insert or
+/// versioned update with the all_leads projection). No broker, no HTTP: what is left is PostgreSQL and the SQL the
+/// pipeline sends it.
 /// </summary>
 public static class CeilingRun
 {
@@ -47,10 +49,11 @@ public static class CeilingRun
     }
 
     public static async Task<CeilingResult> RunAsync(NpgsqlDataSource dataSource, IReadOnlyList<ChannelInteractionReceived> interactions,
-        int concurrency, bool withJourney, CancellationToken cancellationToken)
+        int concurrency, bool withJourney, int batchSize, CancellationToken cancellationToken)
     {
         var recorder = new InteractionRecorder(dataSource, [], NullLogger<InteractionRecorder>.Instance);
         var partitions = Enumerable.Range(0, JourneyPartitions).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        var batches = Batches(interactions, batchSize);
         long retries = 0;
         var next = -1;
 
@@ -59,37 +62,57 @@ public static class CeilingRun
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int index;
-            while ((index = Interlocked.Increment(ref next)) < interactions.Count)
+            while ((index = Interlocked.Increment(ref next)) < batches.Count)
             {
-                var interaction = interactions[index];
-                LeadInteractionRecorded? recorded = null;
-                await WithRetryAsync(async () => recorded = await recorder.RecordAsync(interaction, Writers[interaction.Channel], cancellationToken),
+                var batch = batches[index];
+                BatchOutcome? outcome = null;
+                await WithRetryAsync(async () => outcome = await recorder.RecordBatchAsync(batch, Writers[batch[0].Channel], cancellationToken),
                     () => Interlocked.Increment(ref retries), cancellationToken);
+                if (outcome!.Refused.Count > 0)
+                    throw outcome.Refused.Values.First();
                 if (!withJourney)
                     continue;
 
-                var partition = partitions[(recorded!.LeadId.GetHashCode() & int.MaxValue) % JourneyPartitions];
-                await partition.WaitAsync(cancellationToken);
-                try
+                foreach (var recorded in outcome.Events())
                 {
-                    await WithRetryAsync(() => JourneyAsync(dataSource, recorded, cancellationToken), () => Interlocked.Increment(ref retries), cancellationToken);
-                }
-                finally
-                {
-                    partition.Release();
+                    var partition = partitions[(recorded.LeadId.GetHashCode() & int.MaxValue) % JourneyPartitions];
+                    await partition.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await WithRetryAsync(() => JourneyAsync(dataSource, recorded, cancellationToken), () => Interlocked.Increment(ref retries), cancellationToken);
+                    }
+                    finally
+                    {
+                        partition.Release();
+                    }
                 }
             }
         }, cancellationToken)));
         clock.Stop();
 
-        return new CeilingResult(concurrency, withJourney, interactions.Count, clock.Elapsed.TotalSeconds, retries, cpu.Stop());
+        return new CeilingResult(concurrency, withJourney, batchSize, interactions.Count, clock.Elapsed.TotalSeconds, retries, cpu.Stop());
     }
 
-    /// <summary>What the saga repository does for one LeadInteractionRecorded, in its own transaction.</summary>
-    static async Task JourneyAsync(NpgsqlDataSource dataSource, LeadInteractionRecorded recorded, CancellationToken cancellationToken)
+    /// <summary>Consecutive interactions of one channel, as that channel's queue hands them to its batch consumer.</summary>
+    static List<List<ChannelInteractionReceived>> Batches(IReadOnlyList<ChannelInteractionReceived> interactions, int batchSize)
+    {
+        var batches = new List<List<ChannelInteractionReceived>>();
+        var filling = new Dictionary<string, List<ChannelInteractionReceived>>(StringComparer.Ordinal);
+        foreach (var interaction in interactions)
+        {
+            if (!filling.TryGetValue(interaction.Channel, out var batch))
+                batches.Add(filling[interaction.Channel] = batch = []);
+            batch.Add(interaction);
+            if (batch.Count == batchSize)
+                filling.Remove(interaction.Channel);
+        }
+        return batches;
+    }
+
+    /// <summary>What the saga repository does for one lead's LeadInteractionsRecorded: a read, then one statement.</summary>
+    static async Task JourneyAsync(NpgsqlDataSource dataSource, LeadInteractionsRecorded recorded, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var database = new LeadJourneyDatabase(connection);
 
         var journey = await database.LoadAsync(recorded.LeadId, cancellationToken);
@@ -109,8 +132,6 @@ public static class CeilingRun
             }
             await database.UpdateAsync(journey, cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The workers' retry policy in short: races get another attempt in a fresh transaction.</summary>

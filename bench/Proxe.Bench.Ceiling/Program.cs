@@ -15,6 +15,11 @@ var channels = new Option<string>("--channels") { Description = "Comma-separated
 var repeats = new Option<double>("--repeats") { Description = "Share of redelivered interactions.", DefaultValueFactory = _ => 0.05 };
 var seed = new Option<int>("--seed") { Description = "Seed of the generated workload.", DefaultValueFactory = _ => 20_261_126 };
 var concurrency = new Option<string>("--concurrency") { Description = "Comma-separated connection counts to measure.", DefaultValueFactory = _ => "1,4,16,32" };
+var batch = new Option<string>("--batch")
+{
+    Description = "Comma-separated batch sizes to measure: consecutive interactions of one channel recorded in one transaction (the workers' Proxe:Workers:BatchMessageLimit; 1 = one interaction per transaction).",
+    DefaultValueFactory = _ => "1,100",
+};
 var journey = new Option<string>("--journey")
 {
     Description = "without: the channel transaction only; with: plus the LeadJourney saga's transaction (all the pipeline's database work); both.",
@@ -27,9 +32,9 @@ var npgsql = new Option<string?>("--npgsql")
 };
 var keep = new Option<bool>("--keep") { Description = "Keep the proxe_bench_* databases instead of dropping them." };
 
-var root = new RootCommand("PROXe database ceiling: the workers' per-interaction transactions run straight against PostgreSQL from N connections, no broker, no HTTP.")
+var root = new RootCommand("PROXe database ceiling: the workers' batched transactions run straight against PostgreSQL from N connections, no broker, no HTTP.")
 {
-    db, interactions, leads, channels, repeats, seed, concurrency, journey, npgsql, keep,
+    db, interactions, leads, channels, repeats, seed, concurrency, batch, journey, npgsql, keep,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -37,11 +42,13 @@ root.SetAction(async (parse, cancellationToken) =>
     var channelList = parse.GetValue(channels)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var levels = parse.GetValue(concurrency)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(level => int.TryParse(level, out var n) ? n : 0).ToList();
-    if (levels.Count == 0 || levels.Any(level => level is < 1 or > 100)
+    var batchSizes = parse.GetValue(batch)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(size => int.TryParse(size, out var n) ? n : 0).ToList();
+    if (levels.Count == 0 || levels.Any(level => level is < 1 or > 100) || batchSizes.Count == 0 || batchSizes.Any(size => size is < 1 or > 1000)
         || parse.GetValue(interactions) < 1 || parse.GetValue(leads) is < 1 or >= BenchRun.MaxLeads
         || channelList.Length == 0 || channelList.Any(channel => !Channels.IsKnown(channel)) || parse.GetValue(repeats) is < 0 or >= 1)
     {
-        await Console.Error.WriteLineAsync("Bad arguments: --concurrency 1..100 each, --interactions >= 1, --leads 1..99999, " +
+        await Console.Error.WriteLineAsync("Bad arguments: --concurrency 1..100 each, --batch 1..1000 each, --interactions >= 1, --leads 1..99999, " +
                                            $"--channels among {string.Join(",", Channels.All)}, --repeats in [0, 1). See --help.");
         return 2;
     }
@@ -51,7 +58,7 @@ root.SetAction(async (parse, cancellationToken) =>
         "without" => [false],
         "with" => [true],
         _ => [false, true],
-    }, parse.GetValue(npgsql), parse.GetValue(keep), new WorkloadOptions
+    }, batchSizes, parse.GetValue(npgsql), parse.GetValue(keep), new WorkloadOptions
     {
         Interactions = parse.GetValue(interactions),
         Leads = parse.GetValue(leads),

@@ -52,8 +52,7 @@ public static class LeadResolver
         var leadId = await FindAsync(connection, interaction.Brand, identities, cancellationToken)
                      ?? await CreateAsync(connection, interaction, cancellationToken);
 
-        await AttachAsync(connection, interaction, leadId, allIdentities, cancellationToken);
-        await UpdateLeadAsync(connection, interaction, leadId, cancellationToken);
+        await AttachAndUpdateAsync(connection, interaction, leadId, allIdentities, cancellationToken);
         return leadId;
     }
 
@@ -69,7 +68,7 @@ public static class LeadResolver
             .With("call_sid", callSid);
         if (await command.ExecuteScalarAsync(cancellationToken) is not Guid leadId)
             return await CreateAsync(connection, interaction, cancellationToken);
-        await UpdateLeadAsync(connection, interaction, leadId, cancellationToken);
+        await AttachAndUpdateAsync(connection, interaction, leadId, [], cancellationToken);
         return leadId;
     }
 
@@ -125,36 +124,25 @@ public static class LeadResolver
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Adds the identities the lead did not have; one already owned by another lead stays with it.</summary>
-    static async Task AttachAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
+    /// <summary>
+    /// Adds the identities the lead did not have (one already owned by another lead stays with it). A lead first seen
+    /// without a name, email or phone gets them from a later interaction; known values are kept. An interaction that
+    /// happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint follows provider time
+    /// (the trigger of migration 002 allows only that move). Two statements, one round trip.
+    /// </summary>
+    static async Task AttachAndUpdateAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
         IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
     {
+        var customer = interaction.Customer;
+        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
         await using var command = connection.Command("""
             INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
             SELECT @brand, kind, value, @lead_id, @occurred_at, @occurred_at FROM unnest(@kinds, @values) AS t(kind, value)
             ON CONFLICT (brand, kind, value) DO UPDATE
                 SET first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
                     last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
-                WHERE i.lead_id = excluded.lead_id
-            """)
-            .With("brand", interaction.Brand)
-            .With("lead_id", leadId)
-            .With("occurred_at", interaction.OccurredAt)
-            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+                WHERE i.lead_id = excluded.lead_id;
 
-    /// <summary>
-    /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept.
-    /// An interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
-    /// follows provider time (the trigger of migration 002 allows only that move).
-    /// </summary>
-    static async Task UpdateLeadAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId, CancellationToken cancellationToken)
-    {
-        var customer = interaction.Customer;
-        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
-        await using var command = connection.Command("""
             UPDATE all_leads AS l
             SET customer_name = coalesce(l.customer_name, @name),
                 email = coalesce(l.email, @email),
@@ -171,13 +159,16 @@ public static class LeadResolver
                 OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL)
                 OR l.first_interaction_at > @occurred_at)
             """)
+            .With("brand", interaction.Brand)
             .With("lead_id", leadId)
+            .With("occurred_at", interaction.OccurredAt)
+            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
             .With("name", customer.Name)
             .With("email", customer.Email)
             .With("phone", customer.Phone ?? phoneNormalized)
             .With("phone_normalized", phoneNormalized)
-            .With("channel", interaction.Channel)
-            .With("occurred_at", interaction.OccurredAt);
+            .With("channel", interaction.Channel);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
