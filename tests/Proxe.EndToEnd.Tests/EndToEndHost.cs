@@ -51,6 +51,8 @@ public sealed class EndToEndHost : IAsyncLifetime
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("EndToEndHost is not initialized.");
 
+    public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "proxe-e2e-spool", Guid.NewGuid().ToString("N"));
+
     public TestBrand Brand(string name)
     {
         var index = Array.IndexOf(BrandNames, name);
@@ -82,6 +84,7 @@ public sealed class EndToEndHost : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:RabbitMq", Broker.AmqpUri.ToString());
             web.UseSetting("Proxe:Providers:PublicBaseUrl", PublicBaseUrl);
+            web.UseSetting("Proxe:Spool:Directory", SpoolDirectory); // one spool per gateway: a spool folder is locked by its process
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in BrandNames.Select(Brand).SelectMany(brand => brand.Settings()))
                 web.UseSetting(key, value);
@@ -99,6 +102,8 @@ public sealed class EndToEndHost : IAsyncLifetime
             await _workers.DisposeAsync();
         await Broker.DisposeAsync();
         await Database.DisposeAsync();
+        if (Directory.Exists(SpoolDirectory))
+            Directory.Delete(SpoolDirectory, recursive: true);
     }
 
     static async Task WaitUntilReadyAsync(string service, HttpClient client)
