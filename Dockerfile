@@ -15,5 +15,7 @@ COPY --from=build /app .
 ENV APP_DLL=${ASSEMBLY}.dll \
     ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
+# The gateway's spool folder, owned by the app user, so a fresh volume mounted there starts writable.
+RUN mkdir -p /var/lib/proxe/spool && chown "$APP_UID" /var/lib/proxe/spool
 USER $APP_UID
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$APP_DLL\" \"$@\"", "--"]

@@ -51,14 +51,13 @@ public sealed class EndToEndHost : IAsyncLifetime
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("EndToEndHost is not initialized.");
 
+    public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "proxe-e2e-spool", Guid.NewGuid().ToString("N"));
+
     public TestBrand Brand(string name)
     {
         var index = Array.IndexOf(BrandNames, name);
         return index >= 0 ? new TestBrand(name, index) : throw new ArgumentException($"Brand '{name}' is not configured; add it to {nameof(BrandNames)}.", nameof(name));
     }
-
-    // Every gateway has a spool folder of its own: it holds a lock on it.
-    private readonly string _spool = Path.Combine(Path.GetTempPath(), "proxe-e2e-spool", Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()
     {
@@ -85,7 +84,7 @@ public sealed class EndToEndHost : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:RabbitMq", Broker.AmqpUri.ToString());
             web.UseSetting("Proxe:Providers:PublicBaseUrl", PublicBaseUrl);
-            web.UseSetting("Proxe:Spool:Directory", _spool);
+            web.UseSetting("Proxe:Spool:Directory", SpoolDirectory); // one spool per gateway: a spool folder is locked by its process
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in BrandNames.Select(Brand).SelectMany(brand => brand.Settings()))
                 web.UseSetting(key, value);
@@ -101,10 +100,10 @@ public sealed class EndToEndHost : IAsyncLifetime
             await _gateway.DisposeAsync();
         if (_workers is not null)
             await _workers.DisposeAsync();
-        if (Directory.Exists(_spool))
-            Directory.Delete(_spool, recursive: true);
         await Broker.DisposeAsync();
         await Database.DisposeAsync();
+        if (Directory.Exists(SpoolDirectory))
+            Directory.Delete(SpoolDirectory, recursive: true);
     }
 
     static async Task WaitUntilReadyAsync(string service, HttpClient client)

@@ -2,28 +2,34 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Proxe.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Proxe.Gateway.Interactions;
+using Proxe.Gateway.Publishing;
 using Proxe.Testing;
 using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests;
 
-/// <summary>A broker with no queue for the channel (workers not deployed yet): the gateway must not say 202 for a message RabbitMQ drops.</summary>
+/// <summary>
+/// A broker with no queue for the channel (workers not deployed yet): RabbitMQ returns the message instead of dropping it,
+/// so the gateway spools the request (a Twilio callback is not sent twice) and the drain publishes it once the queue exists.
+/// </summary>
 public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
     [Fact]
-    public async Task Interaction_no_queue_is_bound_for_is_503_and_accepted_once_the_queue_exists()
+    public async Task Interaction_no_queue_is_bound_for_is_spooled_and_published_once_the_queue_exists()
     {
-        await using var factory = new GatewayFactory(rabbit.AmqpUri);
+        await using var factory = new GatewayFactory(rabbit.AmqpUri, new Dictionary<string, string?> { ["Proxe:Spool:DrainMaxBackoff"] = "00:00:00.500" });
         var client = factory.CreateClient();
 
-        // More refusals than the breaker's minimum throughput: a returned message must not open the circuit.
-        for (var attempt = 0; attempt < 6; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            var refused = await PostVoiceAsync(client);
-            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode}: {await refused.Content.ReadAsStringAsync()}");
-            Assert.NotNull(refused.Headers.RetryAfter);
+            var spooled = await PostVoiceAsync(client, $"CA-unroutable-{attempt}");
+            Assert.True(spooled.StatusCode == HttpStatusCode.Accepted, $"{(int)spooled.StatusCode}: {await spooled.Content.ReadAsStringAsync()}");
+            Assert.True(spooled.Headers.Contains(InteractionPublisher.SpooledHeader));
         }
+
+        Assert.Equal(3, factory.Services.GetRequiredService<ISpoolStatus>().Current.Requests);
 
         await using (var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
@@ -32,20 +38,26 @@ public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<Rabb
             await channel.QueueBindAsync("voice-test", "Proxe.Contracts:ChannelInteractionReceived", Channels.Voice);
         }
 
-        var accepted = await PostVoiceAsync(client);
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
-        Assert.Equal(1u, await rabbit.GetQueueDepthAsync("voice-test"));
+        Assert.Equal(3u, await rabbit.WaitForQueueDepthAsync("voice-test", 3, TimeSpan.FromSeconds(60)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (factory.Services.GetRequiredService<ISpoolStatus>().Current.Requests > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        var live = await PostVoiceAsync(client, "CA-routable");
+        Assert.True(live.StatusCode == HttpStatusCode.Accepted, $"{(int)live.StatusCode}: {await live.Content.ReadAsStringAsync()}");
+        Assert.False(live.Headers.Contains(InteractionPublisher.SpooledHeader));
+        Assert.Equal(4u, await rabbit.GetQueueDepthAsync("voice-test"));
     }
 
-    private static Task<HttpResponseMessage> PostVoiceAsync(HttpClient client)
+    private static Task<HttpResponseMessage> PostVoiceAsync(HttpClient client, string callSid)
     {
         var body = new JsonObject
         {
             ["channel"] = "voice",
-            ["external_event_id"] = "CA-unroutable",
+            ["external_event_id"] = callSid,
             ["occurred_at"] = DateTimeOffset.UtcNow.ToString("O"),
             ["customer"] = new JsonObject { ["phone"] = "+14158675309" },
-            ["voice"] = new JsonObject { ["call_sid"] = "CA-unroutable", ["call_status"] = "ringing" },
+            ["voice"] = new JsonObject { ["call_sid"] = callSid, ["call_status"] = "ringing" },
         };
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/interactions")
         {

@@ -23,7 +23,8 @@ public static class InteractionEndpoints
                 "Body: one interaction object, or {\"interactions\": [...]} with 1-100 of them (all accepted or none). " +
                 "Authenticate with the brand's key in X-Proxe-Key. The gateway sets brand, interaction_id (deterministic from " +
                 "brand + channel + external_event_id, so a retry is harmless), received_at and customer.phone_normalized. " +
-                "202 comes only after RabbitMQ confirmed every message.")
+                "202 comes only after RabbitMQ confirmed every message, or, while the broker cannot take them, after all of them are " +
+                "fsync'd in the gateway's spool (X-Proxe-Spooled: true), which publishes them once it is back; 503 when the spool is full.")
             .Accepts<InteractionRequest>("application/json")
             .Produces<InteractionsAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()

@@ -4,7 +4,7 @@ using Proxe.Gateway.Http;
 
 namespace Proxe.Gateway.Publishing;
 
-/// <summary>Any endpoint whose publish fails answers 503 + Retry-After, so the caller (or provider) retries later.</summary>
+/// <summary>When neither the broker nor the spool can take a request, any endpoint answers 503 + Retry-After, so the caller (or provider) retries later.</summary>
 public sealed class BrokerUnavailableHandler(IOptions<PublishingOptions> options) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Proxe.Gateway.Publishing;
 
-/// <summary>How long a request may wait for the broker, and how long to stop trying once it keeps failing ("Proxe:Publishing").</summary>
+/// <summary>How long a request may wait for the broker before it is spooled, and how long to stop trying once it keeps failing ("Proxe:Publishing").</summary>
 public sealed class PublishingOptions
 {
     public const string Section = "Proxe:Publishing";
@@ -18,7 +18,7 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>While open, requests fail at once with 503 and this as Retry-After.</summary>
+    /// <summary>While open, requests skip the broker and go to the spool at once.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -40,6 +40,8 @@ public sealed class SpoolDrain(
                 {
                     if (failures++ == 0)
                         logger.LogWarning("The spool drain waits for the broker ({Error}); {Status}", ex.GetType().Name, Describe(spool.Current));
+                    else
+                        ReportProgress(published, ref lastReport, $"still waiting for the broker ({ex.GetType().Name})");
                     await Task.Delay(Backoff(failures), time, stoppingToken);
                     continue;
                 }
@@ -58,10 +60,9 @@ public sealed class SpoolDrain(
                     logger.LogInformation("The spool is drained: {Published} request(s) published", published);
                     published = 0;
                 }
-                else if (time.GetElapsedTime(lastReport) >= ReportEvery)
+                else
                 {
-                    logger.LogInformation("The spool drain published {Published} request(s) so far; {Status}", published, Describe(status));
-                    lastReport = time.GetTimestamp();
+                    ReportProgress(published, ref lastReport, "draining");
                 }
             }
         }
@@ -101,6 +102,15 @@ public sealed class SpoolDrain(
         }
 
         await Task.WhenAll(publishes);
+    }
+
+    /// <summary>At most every 30 s while the spool holds requests, so a long outage stays visible in the logs.</summary>
+    private void ReportProgress(int published, ref long lastReport, string state)
+    {
+        if (time.GetElapsedTime(lastReport) < ReportEvery)
+            return;
+        logger.LogInformation("The spool drain is {State}: {Published} request(s) published so far; {Status}", state, published, Describe(spool.Current));
+        lastReport = time.GetTimestamp();
     }
 
     private TimeSpan Backoff(int failures) =>

@@ -585,15 +585,17 @@ public sealed class ProviderEndpointTests(RabbitMqFixture rabbit) : IClassFixtur
     }
 
     [Fact]
-    public async Task Broker_down_is_503_with_Retry_After_and_nothing_half_accepted()
+    public async Task Broker_down_is_answered_from_the_spool_with_the_whole_request_in_it()
     {
         await using var offline = Gateway(new Uri("amqp://guest:guest@127.0.0.1:1/"), ProviderTestData.Settings());
         var body = ProviderTestData.Sample("instagram_dm.json");
 
         var response = await PostJson(offline.CreateClient(), "/webhooks/meta", body, (HubSignature.Header, HubSignature.Sign(body, ProviderTestData.AcmeMetaSecret)));
 
-        await AssertProblem(response, HttpStatusCode.ServiceUnavailable);
-        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.Contains(Proxe.Gateway.Publishing.InteractionPublisher.SpooledHeader));
+        var spooled = offline.Services.GetRequiredService<Proxe.Gateway.Publishing.ISpoolStatus>().Current;
+        Assert.Equal((1, 1), (spooled.Requests, spooled.Interactions));
     }
 
     [Fact]

@@ -215,3 +215,19 @@ public sealed class InteractionSpoolTests : IDisposable
         Assert.Equal(new SpoolStatus(0, 0, 0, TimeSpan.Zero, true, false), spool.Current);
     }
 }
+
+/// <summary>The spool's settings are checked when the gateway starts, not at the first outage.</summary>
+public sealed class SpoolOptionsTests
+{
+    [Theory]
+    [InlineData("Proxe:Spool:MaxInteractions", "0")]
+    [InlineData("Proxe:Spool:MaxBytes", "1000")]
+    [InlineData("Proxe:Spool:MaxAge", "00:00:01")]
+    [InlineData("Proxe:Spool:Directory", "")]
+    public async Task A_gateway_with_an_impossible_spool_setting_does_not_start(string key, string value)
+    {
+        await using var factory = new GatewayFactory(new Uri("amqp://guest:guest@127.0.0.1:1/"), new Dictionary<string, string?> { [key] = value });
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(key.Split(':')[^1], failure.ToString());
+    }
+}
