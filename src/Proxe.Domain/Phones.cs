@@ -45,10 +45,18 @@ public static class Phones
         return null;
     }
 
-    /// <summary>True when <paramref name="normalized"/> is digits with a country code that libphonenumber calls valid.</summary>
+    /// <summary>
+    /// A number the provider itself verified (WhatsApp's wa_id: the customer proved owning it), international without
+    /// the plus: its digits when the country code exists and the length is possible there, even where libphonenumber's
+    /// ranges lag behind; otherwise null.
+    /// </summary>
+    public static string? NormalizeVerified(string? international) =>
+        IsNormalized(international) ? international : null;
+
+    /// <summary>Digits only, with a country code libphonenumber knows and a possible length for it: the stored form.</summary>
     public static bool IsNormalized(string? normalized) =>
         normalized is { Length: > 0 and <= 15 } && normalized.All(char.IsAsciiDigit)
-        && TryParse("+" + normalized, "ZZ") is { } number && Util.IsValidNumber(number) && Format(number) == normalized;
+        && TryParse("+" + normalized, "ZZ") is { } number && Util.IsPossibleNumber(number) && Format(number) == normalized;
 
     /// <summary>
     /// Numbers people type when they do not want to give theirs: a national number that is one digit repeated (0000000000,

@@ -31,7 +31,7 @@ public sealed class EndToEndHost : IAsyncLifetime
     static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     static readonly string[] BrandNames =
-        [TestBrand.Samples, TestBrand.ReceiptSamples, "proxe1", "proxe2", "proxe3", "redeliver", "race", "order", "identity", "poison", "intruder", "crash", "refused", "control"];
+        [TestBrand.Samples, TestBrand.ReceiptSamples, "proxe1", "proxe2", "proxe3", "redeliver", "race", "order", "identity", "poison", "intruder", "crash", "refused", "control", "contract", "contract2", "property"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -154,6 +154,25 @@ public sealed class EndToEndHost : IAsyncLifetime
         };
         request.Headers.Add("X-Twilio-Signature", Signatures.Twilio(PublicBaseUrl + path, parameters, TestBrand.TwilioAuthToken));
         return Client.SendAsync(request);
+    }
+
+    /// <summary>POST /v1/interactions with raw bytes (invalid UTF-8 included).</summary>
+    public Task<HttpResponseMessage> PostInteractionsBytesAsync(string apiKey, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/interactions") { Content = content };
+        request.Headers.Add("X-Proxe-Key", apiKey);
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Messages waiting in every error queue: an interaction the gateway accepted but a worker could not store.</summary>
+    public async Task<uint> ErrorQueueDepthAsync()
+    {
+        uint total = 0;
+        foreach (var queue in Proxe.Contracts.Channels.All.Select(c => $"{c}-interactions_error").Append("lead-journey_error"))
+            total += await Broker.GetQueueDepthAsync(queue);
+        return total;
     }
 
     Task<HttpResponseMessage> PostSignedJsonAsync(string path, byte[] body, params (string Name, string Value)[] headers)

@@ -22,6 +22,8 @@ public sealed record TestBrand(string Name, int Index)
     /// </summary>
     public const string ReceiptSamples = "globex";
 
+    public const string HouseNumber = "+91 98450 99999";
+
     public string ApiKey => $"{Name}-e2e-api-key-0123456789";
 
     public string WhatsAppPhoneNumberId => $"9100000000{Index:000}";
@@ -66,6 +68,9 @@ public sealed record TestBrand(string Name, int Index)
         yield return new(prefix + "Twilio:AuthToken", TwilioAuthToken);
         yield return new(prefix + "Twilio:IncomingCallTwiml", IncomingCallTwiml);
         yield return new(prefix + "WebWidget:Secret", WidgetSecret);
+        // The contract tests' brand answers its own line; it must never identify a customer.
+        if (Name == "contract")
+            yield return new(prefix + "HouseNumbers:0", HouseNumber);
         foreach (var (key, ids) in accounts)
             for (var i = 0; i < ids.Length; i++)
                 yield return new($"{prefix}{key}:{i}", ids[i]);

@@ -72,7 +72,8 @@ public static class InteractionContract
             Brand = check.Key("brand", interaction.Brand)!,
             ExternalEventId = check.Key("external_event_id", interaction.ExternalEventId)!,
             OccurredAt = check.Time("occurred_at", interaction.OccurredAt),
-            SessionKey = check.Key("session_key", interaction.SessionKey)!,
+            // A session key means something only within a known channel; an unknown one is refused already.
+            SessionKey = check.Key("session_key", interaction.SessionKey, required: Channels.IsKnown(interaction.Channel))!,
             Customer = Customer(check, interaction.Customer, brand),
             Message = interaction.Message is { } message ? Message(check, message) : null,
             Web = interaction.Web is { } web ? Web(check, web) : null,
@@ -292,12 +293,12 @@ public static class InteractionContract
                 return (Text(field, value, Label), null);
 
             var houseNumbers = brand.HouseNumbers.Select(n => Phones.Normalize(n, brand.DefaultRegion)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            // A mapper that knows the number is international (WhatsApp's wa_id) normalizes it; the rest is read here.
-            var identity = normalizedByMapper is not null
-                ? Phones.IsNormalized(normalizedByMapper)
-                    ? Phones.Identify("+" + normalizedByMapper, brand.DefaultRegion, houseNumbers)
-                    : new PhoneIdentity(null, PhoneRefusal.NotAPhoneNumber)
-                : Phones.Identify(value, brand.DefaultRegion, houseNumbers);
+            // A mapper whose provider verified the number (WhatsApp's wa_id) normalizes it; every other phone is read here.
+            var identity = normalizedByMapper is null ? Phones.Identify(value, brand.DefaultRegion, houseNumbers)
+                : !Phones.IsNormalized(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.NotAPhoneNumber)
+                : houseNumbers.Contains(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.HouseNumber)
+                : Phones.IsPlaceholder(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.Placeholder)
+                : new PhoneIdentity(normalizedByMapper, null);
 
             if (identity.Normalized is { } normalized)
                 return (Text(field, value, Label) ?? normalized, normalized);

@@ -69,10 +69,11 @@ public class PhonesTests
     [Theory]
     [InlineData("919876543210", true)]
     [InlineData("14158675309", true)]
-    [InlineData("9876543210", false)]
+    [InlineData("972987654321", true)]
+    [InlineData("0000", false)]
     [InlineData("+919876543210", false)]
     [InlineData("", false)]
-    public void IsNormalized_accepts_only_valid_digits_with_country_code(string value, bool expected) =>
+    public void IsNormalized_accepts_digits_with_a_known_country_code_and_a_possible_length(string value, bool expected) =>
         Assert.Equal(expected, Phones.IsNormalized(value));
 
     [Fact]

@@ -157,7 +157,7 @@ public static class WhatsAppInteractions
                 Name = contact?.Profile?.Name,
                 Phone = waId,
                 // wa_id is always international, without the plus.
-                PhoneNormalized = waId is null ? null : Phones.Normalize("+" + waId, account.Settings.DefaultRegion),
+                PhoneNormalized = Phones.NormalizeVerified(waId),
                 Platform = Platforms.WhatsApp,
                 PlatformUserId = contactId,
                 Username = contact?.Profile?.Username,
