@@ -15,6 +15,8 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v ss >/dev/null || missing+=(iproute2)
   command -v runuser >/dev/null || missing+=(util-linux)
+  # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return
 
   log "installing ${missing[*]} (Debian packages)"

@@ -50,19 +50,22 @@ public sealed class DashboardApp : IAsyncLifetime
 
     private sealed class DashboardFactory(string connectionString) : WebApplicationFactory<Program>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Proxe", connectionString);
-            builder.UseSetting("Proxe:Dashboard:Users:acme-team:Key", AcmeKey);
-            builder.UseSetting("Proxe:Dashboard:Users:acme-team:Brands:0", SeedData.Acme);
-            builder.UseSetting("Proxe:Dashboard:Users:globex-team:Key", GlobexKey);
-            builder.UseSetting("Proxe:Dashboard:Users:globex-team:Brands:0", SeedData.Globex);
-            builder.UseSetting("Proxe:Dashboard:Users:agency:Key", AgencyKey);
-            builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:0", SeedData.Acme);
-            builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:1", SeedData.Globex);
-            builder.UseSetting("Proxe:Dashboard:Jwt:Secret", JwtSecret);
-        }
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, connectionString);
+    }
+
+    /// <summary>The test keys: acme's team, globex's team, and an agency reading both.</summary>
+    public static void Configure(IWebHostBuilder builder, string connectionString)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Proxe", connectionString);
+        builder.UseSetting("Proxe:Dashboard:Users:acme-team:Key", AcmeKey);
+        builder.UseSetting("Proxe:Dashboard:Users:acme-team:Brands:0", SeedData.Acme);
+        builder.UseSetting("Proxe:Dashboard:Users:globex-team:Key", GlobexKey);
+        builder.UseSetting("Proxe:Dashboard:Users:globex-team:Brands:0", SeedData.Globex);
+        builder.UseSetting("Proxe:Dashboard:Users:agency:Key", AgencyKey);
+        builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:0", SeedData.Acme);
+        builder.UseSetting("Proxe:Dashboard:Users:agency:Brands:1", SeedData.Globex);
+        builder.UseSetting("Proxe:Dashboard:Jwt:Secret", JwtSecret);
     }
 }
 

@@ -32,8 +32,10 @@ $$;
 CREATE OR REPLACE FUNCTION proxe_refresh_journeys(leads uuid[]) RETURNS void
 LANGUAGE sql
 AS $$
+    -- A join, not id = ANY (leads): one statement may touch many leads (a bulk import), and the join stays linear.
     UPDATE all_leads l SET journey = proxe_lead_journey(l.id, l.first_touchpoint)
-    WHERE l.id = ANY (leads) AND l.journey IS DISTINCT FROM proxe_lead_journey(l.id, l.first_touchpoint)
+    FROM unnest(leads) AS touched(id)
+    WHERE l.id = touched.id AND l.journey IS DISTINCT FROM proxe_lead_journey(l.id, l.first_touchpoint)
 $$;
 
 CREATE OR REPLACE FUNCTION proxe_messages_track_channels() RETURNS trigger

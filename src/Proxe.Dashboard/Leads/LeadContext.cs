@@ -48,6 +48,44 @@ public static class LeadContextEndpoint
         "of the newest interaction (last_touchpoint). channels holds each channel's latest session: web booking fields and " +
         "summaries, the voice call's status, summary and a transcript excerpt, WhatsApp's last delivery status; null when unused.";
 
+    public const string LeadSql = """
+        SELECT l.id, l.brand, l.customer_name AS name, l.email, l.customer_phone_normalized AS phone, l.first_touchpoint,
+               l.last_touchpoint, l.first_interaction_at, l.last_interaction_at, l.journey, l.unified_context,
+               (SELECT jsonb_build_object('booking_status', x.booking_status, 'booking_date', x.booking_date,
+                       'booking_time', x.booking_time, 'website_url', x.website_url,
+                       'conversation_summary', x.conversation_summary, 'user_inputs_summary', x.user_inputs_summary,
+                       'last_message_at', x.last_message_at)
+                FROM web_sessions x WHERE x.lead_id = l.id
+                ORDER BY coalesce(x.last_message_at, x.updated_at) DESC, x.id LIMIT 1) AS web,
+               (SELECT jsonb_build_object('conversation_status', x.conversation_status,
+                       'conversation_summary', x.conversation_summary, 'last_message_at', x.last_message_at,
+                       'last_message_from', x.last_message_from, 'last_status', x.last_status,
+                       'last_status_at', x.last_status_at, 'overall_sentiment', x.overall_sentiment)
+                FROM whatsapp_sessions x WHERE x.lead_id = l.id
+                ORDER BY coalesce(x.last_message_at, x.updated_at) DESC, x.id LIMIT 1) AS whatsapp,
+               (SELECT jsonb_build_object('call_sid', x.call_sid, 'call_status', x.call_status,
+                       'call_direction', x.call_direction, 'call_duration_seconds', x.call_duration_seconds,
+                       'call_summary', x.call_summary, 'sentiment', x.sentiment, 'started_at', x.created_at,
+                       'transcription', x.transcription)
+                FROM voice_sessions x WHERE x.lead_id = l.id
+                ORDER BY x.created_at DESC, x.id LIMIT 1) AS voice,
+               (SELECT jsonb_build_object('platform', x.platform, 'platform_username', x.platform_username,
+                       'engagement_type', x.engagement_type, 'engagement_count', x.engagement_count,
+                       'conversation_summary', x.conversation_summary, 'last_engagement_at', x.last_engagement_at)
+                FROM social_sessions x WHERE x.lead_id = l.id
+                ORDER BY coalesce(x.last_engagement_at, x.updated_at) DESC, x.id LIMIT 1) AS social
+        FROM all_leads l
+        WHERE l.id = @id
+        """;
+
+    public const string NewestMessagesSql = """
+        SELECT m.channel, m.sender, m.content, m.message_type, m.occurred_at
+        FROM messages m
+        WHERE m.lead_id = @id
+        ORDER BY m.occurred_at DESC, m.id DESC
+        LIMIT @take
+        """;
+
     internal static async Task<Results<Ok<LeadContext>, ValidationProblem, ProblemHttpResult>> GetContext(
         ClaimsPrincipal user, ReaderDatabase database, string id,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "max_messages")] string? maxMessages,
@@ -67,46 +105,13 @@ public static class LeadContextEndpoint
 
     public static async Task<LeadContext?> ReadAsync(NpgsqlConnection connection, Guid id, int maxMessages, int maxChars, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ContextRow>(new CommandDefinition("""
-            SELECT l.id, l.brand, l.customer_name AS name, l.email, l.customer_phone_normalized AS phone, l.first_touchpoint,
-                   l.last_touchpoint, l.first_interaction_at, l.last_interaction_at, l.journey, l.unified_context,
-                   (SELECT jsonb_build_object('booking_status', x.booking_status, 'booking_date', x.booking_date,
-                           'booking_time', x.booking_time, 'website_url', x.website_url,
-                           'conversation_summary', x.conversation_summary, 'user_inputs_summary', x.user_inputs_summary,
-                           'last_message_at', x.last_message_at)
-                    FROM web_sessions x WHERE x.lead_id = l.id
-                    ORDER BY coalesce(x.last_message_at, x.updated_at) DESC, x.id LIMIT 1) AS web,
-                   (SELECT jsonb_build_object('conversation_status', x.conversation_status,
-                           'conversation_summary', x.conversation_summary, 'last_message_at', x.last_message_at,
-                           'last_message_from', x.last_message_from, 'last_status', x.last_status,
-                           'last_status_at', x.last_status_at, 'overall_sentiment', x.overall_sentiment)
-                    FROM whatsapp_sessions x WHERE x.lead_id = l.id
-                    ORDER BY coalesce(x.last_message_at, x.updated_at) DESC, x.id LIMIT 1) AS whatsapp,
-                   (SELECT jsonb_build_object('call_sid', x.call_sid, 'call_status', x.call_status,
-                           'call_direction', x.call_direction, 'call_duration_seconds', x.call_duration_seconds,
-                           'call_summary', x.call_summary, 'sentiment', x.sentiment, 'started_at', x.created_at,
-                           'transcription', x.transcription)
-                    FROM voice_sessions x WHERE x.lead_id = l.id
-                    ORDER BY x.created_at DESC, x.id LIMIT 1) AS voice,
-                   (SELECT jsonb_build_object('platform', x.platform, 'platform_username', x.platform_username,
-                           'engagement_type', x.engagement_type, 'engagement_count', x.engagement_count,
-                           'conversation_summary', x.conversation_summary, 'last_engagement_at', x.last_engagement_at)
-                    FROM social_sessions x WHERE x.lead_id = l.id
-                    ORDER BY coalesce(x.last_engagement_at, x.updated_at) DESC, x.id LIMIT 1) AS social
-            FROM all_leads l
-            WHERE l.id = @id
-            """, new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<ContextRow>(new CommandDefinition(LeadSql, new { id }, cancellationToken: cancellationToken));
         if (row is null)
             return null;
 
         // One more than the budget tells whether older messages were left out.
-        var newest = (await connection.QueryAsync<LeadMessage>(new CommandDefinition("""
-            SELECT m.channel, m.sender, m.content, m.message_type, m.occurred_at
-            FROM messages m
-            WHERE m.lead_id = @id
-            ORDER BY m.occurred_at DESC, m.id DESC
-            LIMIT @take
-            """, new { id, take = maxMessages + 1 }, cancellationToken: cancellationToken))).ToList();
+        var newest = (await connection.QueryAsync<LeadMessage>(new CommandDefinition(NewestMessagesSql,
+            new { id, take = maxMessages + 1 }, cancellationToken: cancellationToken))).ToList();
 
         var (messages, usedChars) = Fit(newest.Take(maxMessages), maxChars);
         return new LeadContext(

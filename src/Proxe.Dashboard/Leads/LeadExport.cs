@@ -48,17 +48,23 @@ public static class LeadExport
         return LeadEndpoints.ReadFilter(parameters, query);
     }
 
-    /// <summary>Writes the CSV; returns the number of leads written.</summary>
-    public static async Task<long> WriteAsync(NpgsqlConnection connection, LeadFilter filter, Stream body, CancellationToken cancellationToken)
+    public static (string Sql, DynamicParameters Parameters) Command(LeadFilter filter)
     {
         var (where, parameters) = LeadQueries.Where(filter, withCursor: false);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"""
+        return ($"""
             SELECT l.id, l.brand, l.customer_name, l.email, l.customer_phone_normalized, l.first_touchpoint, l.last_touchpoint,
                    array_to_string(l.journey, ' > '), l.first_interaction_at, l.last_interaction_at, l.created_at
             FROM all_leads l
             {where}
             ORDER BY coalesce(l.last_interaction_at, l.created_at) DESC, l.id DESC
-            """, parameters, cancellationToken: cancellationToken, flags: CommandFlags.None));
+            """, parameters);
+    }
+
+    /// <summary>Writes the CSV; returns the number of leads written.</summary>
+    public static async Task<long> WriteAsync(NpgsqlConnection connection, LeadFilter filter, Stream body, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Command(filter);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
 
         await using var csv = CsvWriter.Create(body, Options, leaveOpen: true);
         csv.WriteHeader(Header);

@@ -22,7 +22,7 @@ public static class LeadQueries
     /// The filter as conditions on all_leads (alias l), only those asked for, so each query plans against its indexes.
     /// A phone or email matches the lead's own column or any identity of that kind.
     /// </summary>
-    internal static (string Where, DynamicParameters Parameters) Where(LeadFilter filter, bool withCursor = true)
+    public static (string Where, DynamicParameters Parameters) Where(LeadFilter filter, bool withCursor = true)
     {
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
@@ -74,9 +74,18 @@ public static class LeadQueries
     /// </summary>
     public static async Task<Page<Lead>> FindAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
     {
+        var (sql, parameters) = ListCommand(filter);
+        var leads = (await connection.QueryAsync<Lead>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+
+        var last = leads.Count == filter.Limit ? leads[^1] : null;
+        return new Page<Lead>(leads, last is null ? null : Data.Cursor.Encode(last.LastInteractionAt ?? last.Timestamp, last.Id));
+    }
+
+    public static (string Sql, DynamicParameters Parameters) ListCommand(LeadFilter filter)
+    {
         var (where, parameters) = Where(filter);
         parameters.Add("limit", filter.Limit);
-        var leads = (await connection.QueryAsync<Lead>(new CommandDefinition($"""
+        return ($"""
             WITH page AS (
                 SELECT l.id, {Activity} AS activity
                 FROM all_leads l
@@ -86,10 +95,7 @@ public static class LeadQueries
             SELECT {LeadColumns}
             FROM page JOIN unified_leads u ON u.id = page.id
             ORDER BY page.activity DESC, page.id DESC
-            """, parameters, cancellationToken: cancellationToken))).ToList();
-
-        var last = leads.Count == filter.Limit ? leads[^1] : null;
-        return new Page<Lead>(leads, last is null ? null : Data.Cursor.Encode(last.LastInteractionAt ?? last.Timestamp, last.Id));
+            """, parameters);
     }
 
     public static Task<long> CountAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
@@ -99,8 +105,7 @@ public static class LeadQueries
             $"SELECT count(*) FROM all_leads l {where}", parameters, cancellationToken: cancellationToken));
     }
 
-    public static Task<LeadDetail?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<LeadDetail>(new CommandDefinition($"""
+    public const string DetailSql = $"""
             SELECT {LeadColumns}, u.unified_context,
                    jsonb_build_object(
                        'web', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
@@ -117,24 +122,32 @@ public static class LeadQueries
                     FROM lead_identities i WHERE i.lead_id = u.id) AS identities
             FROM unified_leads u
             WHERE u.id = @id
-            """, new { id }, cancellationToken: cancellationToken));
+            """;
+
+    public static Task<LeadDetail?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<LeadDetail>(new CommandDefinition(DetailSql, new { id }, cancellationToken: cancellationToken));
 
     public static Task<bool> ExistsAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM all_leads WHERE id = @id)", new { id }, cancellationToken: cancellationToken));
 
+    public const string MessagesSql = """
+        SELECT m.id, m.channel, m.sender, m.content, m.message_type, m.metadata, m.external_id, m.occurred_at, m.created_at
+        FROM messages m
+        WHERE m.lead_id = @lead_id
+          AND (@cursor_at::timestamptz IS NULL OR (m.occurred_at, m.id) > (@cursor_at::timestamptz, @cursor_id))
+        ORDER BY m.occurred_at, m.id
+        LIMIT @limit
+        """;
+
+    /// <summary>The seed's "customers by first touchpoint" (over all_leads: the view has one row per lead).</summary>
+    public const string FirstTouchpointSql = "SELECT first_touchpoint, count(*) FROM all_leads GROUP BY first_touchpoint";
+
     /// <summary>The seed's conversation history: every channel, oldest first, by provider time.</summary>
     public static async Task<Page<LeadMessage>> MessagesAsync(NpgsqlConnection connection, Guid leadId, DateTime? cursorAt, Guid? cursorId, int limit,
         CancellationToken cancellationToken)
     {
-        var messages = (await connection.QueryAsync<LeadMessage>(new CommandDefinition("""
-            SELECT m.id, m.channel, m.sender, m.content, m.message_type, m.metadata, m.external_id, m.occurred_at, m.created_at
-            FROM messages m
-            WHERE m.lead_id = @lead_id
-              AND (@cursor_at::timestamptz IS NULL OR (m.occurred_at, m.id) > (@cursor_at::timestamptz, @cursor_id))
-            ORDER BY m.occurred_at, m.id
-            LIMIT @limit
-            """,
+        var messages = (await connection.QueryAsync<LeadMessage>(new CommandDefinition(MessagesSql,
             new { lead_id = leadId, cursor_at = Timestamp(cursorAt), cursor_id = cursorId ?? Guid.Empty, limit },
             cancellationToken: cancellationToken))).ToList();
 
@@ -145,12 +158,11 @@ public static class LeadQueries
     /// <summary>The seed's "customers by first touchpoint".</summary>
     public static async Task<IReadOnlyDictionary<string, long>> CountByFirstTouchpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string FirstTouchpoint, long Count)>(new CommandDefinition("""
-            SELECT first_touchpoint, count(*) FROM unified_leads GROUP BY first_touchpoint
-            """, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string FirstTouchpoint, long Count)>(new CommandDefinition(
+            FirstTouchpointSql, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.FirstTouchpoint, r => r.Count);
     }
 
     // Sent as ISO text and cast in SQL: exact to the microsecond, whatever DbType Dapper would pick for a DateTime.
-    internal static string? Timestamp(DateTime? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    public static string? Timestamp(DateTime? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

@@ -9,21 +9,42 @@ namespace Proxe.Dashboard.Stats;
 /// <summary>Aggregates over leads whose first interaction (provider time) falls in [from, to), brand-scoped by RLS.</summary>
 public static class StatsQueries
 {
+    private const string LeadsInRange = "l.first_interaction_at >= @from::timestamptz AND l.first_interaction_at < @to::timestamptz";
+    private const string MessagesInRange = "m.occurred_at >= @from::timestamptz AND m.occurred_at < @to::timestamptz";
+
+    public const string JourneyPathsSql = $"""
+        SELECT l.journey, count(*) AS n FROM all_leads l WHERE {LeadsInRange}
+        GROUP BY l.journey ORDER BY n DESC, l.journey LIMIT @limit
+        """;
+
+    public const string FirstLastSql = $"""
+        SELECT l.first_touchpoint, l.last_touchpoint, count(*) AS n FROM all_leads l WHERE {LeadsInRange}
+        GROUP BY 1, 2 ORDER BY n DESC, 1, 2
+        """;
+
+    public const string NewLeadsSql = $"""
+        SELECT date_trunc(@interval, l.first_interaction_at AT TIME ZONE 'UTC') AS bucket, l.first_touchpoint, count(*)
+        FROM all_leads l WHERE {LeadsInRange}
+        GROUP BY 1, 2
+        """;
+
+    public const string ActiveLeadsSql = $"""
+        SELECT date_trunc(@interval, m.occurred_at AT TIME ZONE 'UTC') AS bucket, m.channel, count(DISTINCT m.lead_id)
+        FROM messages m WHERE {MessagesInRange}
+        GROUP BY 1, 2
+        """;
+
+    public const string ActiveTotalsSql = $"""
+        SELECT m.channel, count(DISTINCT m.lead_id) FROM messages m WHERE {MessagesInRange} GROUP BY 1
+        """;
+
     public static async Task<JourneyStats> JourneysAsync(NpgsqlConnection connection, DateTime from, DateTime to, int limit, CancellationToken cancellationToken)
     {
         var range = new { from = LeadQueries.Timestamp(from), to = LeadQueries.Timestamp(to), limit };
-        const string InRange = "l.first_interaction_at >= @from::timestamptz AND l.first_interaction_at < @to::timestamptz";
-
-        var paths = (await connection.QueryAsync<(string[] Journey, long Count)>(new CommandDefinition($"""
-            SELECT l.journey, count(*) AS n FROM all_leads l WHERE {InRange}
-            GROUP BY l.journey ORDER BY n DESC, l.journey LIMIT @limit
-            """, range, cancellationToken: cancellationToken)))
+        var paths = (await connection.QueryAsync<(string[] Journey, long Count)>(new CommandDefinition(JourneyPathsSql, range, cancellationToken: cancellationToken)))
             .Select(p => new JourneyPath(p.Journey, string.Join(" → ", p.Journey.Select(ChannelLabels.Name)), p.Count)).ToList();
 
-        var pairs = (await connection.QueryAsync<(string First, string Last, long Count)>(new CommandDefinition($"""
-            SELECT l.first_touchpoint, l.last_touchpoint, count(*) AS n FROM all_leads l WHERE {InRange}
-            GROUP BY 1, 2 ORDER BY n DESC, 1, 2
-            """, range, cancellationToken: cancellationToken)))
+        var pairs = (await connection.QueryAsync<(string First, string Last, long Count)>(new CommandDefinition(FirstLastSql, range, cancellationToken: cancellationToken)))
             .Select(p => new FirstLastPair(p.First, p.Last, p.Count)).ToList();
 
         return new JourneyStats(from, to, pairs.Sum(p => p.Count), paths, pairs);
@@ -34,24 +55,9 @@ public static class StatsQueries
         var range = new { from = LeadQueries.Timestamp(from), to = LeadQueries.Timestamp(to), interval };
 
         // Buckets in UTC; every bucket of the range is listed, empty ones included.
-        var newLeads = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition("""
-            SELECT date_trunc(@interval, l.first_interaction_at AT TIME ZONE 'UTC') AS bucket, l.first_touchpoint, count(*)
-            FROM all_leads l
-            WHERE l.first_interaction_at >= @from::timestamptz AND l.first_interaction_at < @to::timestamptz
-            GROUP BY 1, 2
-            """, range, cancellationToken: cancellationToken));
-        var active = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition("""
-            SELECT date_trunc(@interval, m.occurred_at AT TIME ZONE 'UTC') AS bucket, m.channel, count(DISTINCT m.lead_id)
-            FROM messages m
-            WHERE m.occurred_at >= @from::timestamptz AND m.occurred_at < @to::timestamptz
-            GROUP BY 1, 2
-            """, range, cancellationToken: cancellationToken));
-        var activeTotals = (await connection.QueryAsync<(string Channel, long Count)>(new CommandDefinition("""
-            SELECT m.channel, count(DISTINCT m.lead_id)
-            FROM messages m
-            WHERE m.occurred_at >= @from::timestamptz AND m.occurred_at < @to::timestamptz
-            GROUP BY 1
-            """, range, cancellationToken: cancellationToken))).ToDictionary(r => r.Channel, r => r.Count);
+        var newLeads = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition(NewLeadsSql, range, cancellationToken: cancellationToken));
+        var active = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition(ActiveLeadsSql, range, cancellationToken: cancellationToken));
+        var activeTotals = (await connection.QueryAsync<(string Channel, long Count)>(new CommandDefinition(ActiveTotalsSql, range, cancellationToken: cancellationToken))).ToDictionary(r => r.Channel, r => r.Count);
 
         var newByBucket = newLeads.ToLookup(r => DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc));
         var activeByBucket = active.ToLookup(r => DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc));

@@ -1,0 +1,182 @@
+extern alias dashboard;
+
+using System.Diagnostics;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using dashboard::Proxe.Dashboard.Data;
+using dashboard::Proxe.Dashboard.Leads;
+using dashboard::Proxe.Dashboard.Stats;
+using DashboardProgram = dashboard::Program;
+
+namespace Proxe.Bench.Dashboard;
+
+/// <summary>
+/// The real dashboard on Kestrel (loopback HTTP, reading as proxe_reader under row-level security, brand "bench"),
+/// timed one request at a time per endpoint, then the export's rows/s, then EXPLAIN ANALYZE of each query it sends.
+/// </summary>
+public sealed class DashboardBench(string connectionString, int leads, int requests, int warmup) : IAsyncDisposable
+{
+    public const string Key = "bench-dashboard-key-0123456789";
+    public const double TargetP95Ms = 50;
+    public const double TargetExportRowsPerSecond = 50_000;
+
+    private readonly Random _random = new(20_261_202);
+    private WebApplicationFactory<DashboardProgram>? _factory;
+    private HttpClient _client = null!;
+
+    public async Task StartAsync()
+    {
+        _factory = new WebApplicationFactory<DashboardProgram>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("ConnectionStrings:Proxe", connectionString);
+            web.UseSetting("Proxe:Dashboard:Users:bench-team:Key", Key);
+            web.UseSetting("Proxe:Dashboard:Users:bench-team:Brands:0", DataGenerator.Brand);
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _client = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1")) };
+        _client.DefaultRequestHeaders.Add("X-Proxe-Dashboard-Key", Key);
+        using var ready = await _client.GetAsync("/health/ready");
+        ready.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A bench-brand lead (every tenth lead belongs to the other brand).</summary>
+    private int BenchLead()
+    {
+        var lead = _random.Next(1, leads + 1);
+        return lead % 10 == 0 ? Math.Max(1, lead - 1) : lead;
+    }
+
+    public IReadOnlyList<(string Name, Func<string> Url)> Endpoints()
+    {
+        var end = DataGenerator.Start.AddDays(365);
+        var month = $"from={end.AddDays(-30):yyyy-MM-dd}&to={end:yyyy-MM-dd}";
+        var year = $"from={DataGenerator.Start:yyyy-MM-dd}&to={end:yyyy-MM-dd}";
+        return
+        [
+            ("list (first page, 50)", () => "/api/leads"),
+            ("list (channel=voice, cross_channel)", () => "/api/leads?channel=voice&cross_channel=true"),
+            ("phone search (+91 9xxxx xxxxx)", () =>
+            {
+                var phone = DataGenerator.PhoneOf(BenchLead());
+                return $"/api/leads?phone={Uri.EscapeDataString($"+{phone[..2]} {phone[2..7]} {phone[7..]}")}";
+            }),
+            ("lead detail", () => $"/api/leads/{DataGenerator.IdOf(BenchLead())}"),
+            ("timeline (messages)", () => $"/api/leads/{DataGenerator.IdOf(BenchLead())}/messages"),
+            ("context", () => $"/api/leads/{DataGenerator.IdOf(BenchLead())}/context"),
+            ("stats first-touchpoints (all time)", () => "/api/stats/first-touchpoints"),
+            ("stats journeys (30 days)", () => $"/api/stats/journeys?{month}"),
+            ("stats journeys (365 days)", () => $"/api/stats/journeys?{year}"),
+            ("stats leads by day (30 days)", () => $"/api/stats/leads?{month}&interval=day"),
+            ("stats leads by week (365 days)", () => $"/api/stats/leads?{year}&interval=week"),
+            ("stats conversions web→whatsapp", () => "/api/stats/conversions?from=web&to=whatsapp"),
+            ("changes (live poll)", () => "/api/changes"),
+        ];
+    }
+
+    public async Task<IReadOnlyList<(string Name, double P50, double P95, double P99, double Max)>> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<(string, double, double, double, double)>();
+        foreach (var (name, url) in Endpoints())
+        {
+            for (var i = 0; i < warmup; i++)
+                await GetAsync(url(), cancellationToken);
+            var times = new List<double>(requests);
+            for (var i = 0; i < requests; i++)
+            {
+                var target = url();
+                var clock = Stopwatch.StartNew();
+                await GetAsync(target, cancellationToken);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            results.Add((name, Percentile(times, 0.50), Percentile(times, 0.95), Percentile(times, 0.99), times[^1]));
+        }
+        return results;
+    }
+
+    public async Task<(long Rows, double Seconds, long Bytes)> ExportAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await _client.GetAsync("/api/leads/export.csv", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body);
+        long rows = -1, bytes = 0; // the header is not a lead
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            rows++;
+            bytes += line.Length + 2;
+        }
+        return (rows, clock.Elapsed.TotalSeconds, bytes);
+    }
+
+    /// <summary>EXPLAIN (ANALYZE, BUFFERS) of the SQL the endpoints send, run as the dashboard runs it: proxe_reader, brand "bench".</summary>
+    public async Task ExplainAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        var database = _factory!.Services.GetRequiredService<ReaderDatabase>();
+        var lead = DataGenerator.IdOf(BenchLead());
+        var phone = DataGenerator.PhoneOf(BenchLead());
+        var end = DataGenerator.Start.AddDays(365);
+        var month = new { from = LeadQueries.Timestamp(end.AddDays(-30)), to = LeadQueries.Timestamp(end), limit = 20, interval = "day" };
+        var list = LeadQueries.ListCommand(new LeadFilter());
+        var search = LeadQueries.ListCommand(new LeadFilter(Phone: phone));
+        var filtered = LeadQueries.ListCommand(new LeadFilter(Channel: "voice", CrossChannel: true));
+        var export = LeadExport.Command(new LeadFilter());
+
+        (string Name, string Sql, object Parameters)[] queries =
+        [
+            ("list", list.Sql, list.Parameters),
+            ("list channel=voice cross_channel", filtered.Sql, filtered.Parameters),
+            ("phone search", search.Sql, search.Parameters),
+            ("lead detail", LeadQueries.DetailSql, new { id = lead }),
+            ("timeline", LeadQueries.MessagesSql, new { lead_id = lead, cursor_at = (string?)null, cursor_id = Guid.Empty, limit = 100 }),
+            ("context: lead and channels", LeadContextEndpoint.LeadSql, new { id = lead }),
+            ("context: newest messages", LeadContextEndpoint.NewestMessagesSql, new { id = lead, take = 21 }),
+            ("stats first-touchpoints", LeadQueries.FirstTouchpointSql, new { }),
+            ("stats journeys: paths (30 days)", StatsQueries.JourneyPathsSql, month),
+            ("stats journeys: first/last (30 days)", StatsQueries.FirstLastSql, month),
+            ("stats leads: new per day (30 days)", StatsQueries.NewLeadsSql, month),
+            ("stats leads: active per day (30 days)", StatsQueries.ActiveLeadsSql, month),
+            ("export", export.Sql, export.Parameters),
+        ];
+
+        foreach (var (name, sql, parameters) in queries)
+        {
+            var plan = await database.ReadAsync([DataGenerator.Brand], async c =>
+                (await c.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS) " + sql, parameters, cancellationToken: cancellationToken))).ToList(),
+                cancellationToken);
+            var indexes = plan.Where(l => l.Contains("Index", StringComparison.Ordinal))
+                .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"using (\w+)").Groups[1].Value).Where(i => i.Length > 0).Distinct();
+            var seqScans = plan.Where(l => l.Contains("Seq Scan on", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[3]).Distinct().ToList();
+            output.WriteLine($"-- {name}: indexes {string.Join(", ", indexes)}{(seqScans.Count > 0 ? $"; seq scans: {string.Join(", ", seqScans)}" : "")}");
+            foreach (var line in plan)
+                output.WriteLine("   " + line);
+            output.WriteLine();
+        }
+    }
+
+    private async Task GetAsync(string url, CancellationToken cancellationToken)
+    {
+        using var response = await _client.GetAsync(url, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"GET {url} → {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+    }
+}
