@@ -51,6 +51,9 @@ public class EndToEndHost : IAsyncLifetime
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("EndToEndHost is not initialized.");
 
+    /// <summary>A client of the workers' own HTTP endpoints (health, metrics).</summary>
+    public HttpClient CreateWorkersClient() => (_workers ?? throw new InvalidOperationException("EndToEndHost is not initialized.")).CreateClient();
+
     public TestBrand Brand(string name)
     {
         var index = Array.IndexOf(BrandNames, name);
