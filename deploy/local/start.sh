@@ -15,6 +15,9 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v ss >/dev/null || missing+=(iproute2)
   command -v runuser >/dev/null || missing+=(util-linux)
+  # The suite's deployment checks (tests/Proxe.Deploy.Tests): compose parses docker-compose.yml, node checks deploy/k8s.
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v npm >/dev/null || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return
 
   log "installing ${missing[*]} (Debian packages)"
