@@ -17,6 +17,9 @@ install_packages() {
   command -v runuser >/dev/null || missing+=(util-linux)
   # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The suite's deployment checks (tests/Proxe.Deploy.Tests): compose parses docker-compose.yml, node checks deploy/k8s.
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v npm >/dev/null || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return
 
   log "installing ${missing[*]} (Debian packages)"

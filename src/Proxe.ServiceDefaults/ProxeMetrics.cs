@@ -32,7 +32,7 @@ public sealed class ProxeMetrics
         _journeyLag = meter.CreateHistogram<double>("proxe.journey.lag", "s",
             "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
         _batchSize = meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
-            "Interactions recorded per transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+            "Interactions per batch a channel consumer takes from its queue.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
 
         var sources = spools.ToArray();
         if (sources.Length == 0)
@@ -49,6 +49,7 @@ public sealed class ProxeMetrics
     public void JourneyApplied(string channel, DateTimeOffset sentAt, DateTimeOffset appliedAt) =>
         _journeyLag.Record(Seconds(appliedAt - sentAt), new KeyValuePair<string, object?>("channel", channel));
 
+    /// <summary>For a Batch&lt;T&gt; consumer, once per batch (MassTransit's consume observers see the messages, not the batch).</summary>
     public void BatchRecorded(string queue, int size) =>
         _batchSize.Record(size, new KeyValuePair<string, object?>("queue", queue));
 

@@ -24,7 +24,7 @@ namespace Proxe.EndToEnd.Tests;
 /// The whole pipeline in the test process: the real gateway and the real workers, on a PostgreSQL database and a
 /// RabbitMQ vhost of their own, workers connected as proxe_ingest like in production. One per test class.
 /// </summary>
-public sealed class EndToEndHost : IAsyncLifetime
+public class EndToEndHost : IAsyncLifetime
 {
     public const string PublicBaseUrl = "https://e2e.proxe.test";
     public const string InteractionExchange = "Proxe.Contracts:ChannelInteractionReceived";
@@ -52,6 +52,8 @@ public sealed class EndToEndHost : IAsyncLifetime
     public HttpClient Client => _client ?? throw new InvalidOperationException("EndToEndHost is not initialized.");
 
     public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "proxe-e2e-spool", Guid.NewGuid().ToString("N"));
+    /// <summary>A client of the workers' own HTTP endpoints (health, metrics).</summary>
+    public HttpClient CreateWorkersClient() => (_workers ?? throw new InvalidOperationException("EndToEndHost is not initialized.")).CreateClient();
 
     public TestBrand Brand(string name)
     {
@@ -74,6 +76,7 @@ public sealed class EndToEndHost : IAsyncLifetime
             {
                 services.AddSingleton<IInteractionCommitObserver>(Probe);
                 services.AddConsumeObserver(_ => Probe);
+                ConfigureServices(services);
             });
         });
         // Ready once the bus has declared and bound every queue, so the gateway's mandatory publishes find them.
@@ -88,9 +91,15 @@ public sealed class EndToEndHost : IAsyncLifetime
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in BrandNames.Select(Brand).SelectMany(brand => brand.Settings()))
                 web.UseSetting(key, value);
+            web.ConfigureTestServices(ConfigureServices);
         });
         _client = _gateway.CreateClient();
         await WaitUntilReadyAsync("gateway", _gateway.CreateClient());
+    }
+
+    /// <summary>Services added to both the gateway and the workers, after their own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()
