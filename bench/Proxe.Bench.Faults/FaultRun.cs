@@ -158,13 +158,13 @@ public static class FaultRun
         var cancellationToken = context.CancellationToken;
         var started = DateTimeOffset.UtcNow;
         var lastProgress = started;
-        DateTimeOffset? emptySince = null;
+        DateTimeOffset? emptySince = null, doneSince = null;
         long lastPending = -1;
         int lastRecorded = -1;
         var lastPrint = DateTimeOffset.MinValue;
         while (true)
         {
-            var queues = await stack.Broker.QueuesAsync(cancellationToken);
+            var queues = await stack.Broker.ExactQueuesAsync(cancellationToken);
             HashSet<EventKey>? recorded = null;
             try
             {
@@ -184,8 +184,17 @@ public static class FaultRun
                 context.Log($"waiting: {(missing < 0 ? "?" : missing.ToString("N0"))} accepted not yet recorded; queued: {(busy.Length == 0 ? "none" : busy)}");
             }
 
+            // Held for longer than the management API's 5 s statistics interval, so unacknowledged messages show too.
             if (queues is not null && missing == 0 && pending == 0)
-                return (queues, $"all recorded and queues empty after {(now - started).TotalSeconds:0} s");
+            {
+                doneSince ??= now;
+                if (now - doneSince >= TimeSpan.FromSeconds(6))
+                    return (queues, $"all recorded and queues empty after {(now - started).TotalSeconds:0} s");
+            }
+            else
+            {
+                doneSince = null;
+            }
             if (queues is not null && pending == 0 && missing > 0)
             {
                 emptySince ??= now;
@@ -212,7 +221,7 @@ public static class FaultRun
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (await stack.Broker.QueuesAsync(cancellationToken) is { } queues)
+            if (await stack.Broker.ExactQueuesAsync(cancellationToken) is { } queues)
                 return queues;
             if (attempt == 60)
                 throw new InvalidOperationException("RabbitMQ's management API does not answer.");

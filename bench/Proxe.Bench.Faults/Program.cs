@@ -14,6 +14,7 @@ var outOfOrder = new Option<double>("--out-of-order") { Description = "Share of 
 var warmup = new Option<int?>("--warmup") { Description = "Seconds of load before each fault (default 10; --short 4)." };
 var settle = new Option<int?>("--settle") { Description = "Seconds of load after each fault's recovery (default 10; --short 4)." };
 var outage = new Option<int>("--outage") { Description = "Seconds RabbitMQ stays down in (e) and (g).", DefaultValueFactory = _ => 30 };
+var spoolOutage = new Option<int?>("--spool-outage") { Description = "Seconds RabbitMQ stays down around the gateway's kill in (g) (default 30; --short 16)." };
 var gap = new Option<int>("--gap") { Description = "(f): seconds between the workers' restart and the broker restart.", DefaultValueFactory = _ => 6 };
 var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 20)." };
 var backlogChannel = new Option<string>("--backlog-channel") { Description = "The channel held back in 'backlog'.", DefaultValueFactory = _ => Channels.Web };
@@ -33,7 +34,7 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 20_261_202, De
 var root = new RootCommand("PROXe fault tests: runs its own PostgreSQL, RabbitMQ, gateway and workers, causes each fault under load and " +
                            "accounts for every accepted event. Exit 0 only when every figure that must be zero is zero.")
 {
-    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, gap, backlog, backlogChannel, drainTimeout,
+    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, backlogChannel, drainTimeout,
     stallTimeout, readyTimeout, pgPort, amqpPort, managementPort, distPort, gatewayPort, workersPort, stack, spoolSetting, seed,
 };
 
@@ -68,6 +69,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Warmup = Seconds(warmup, 10, 4),
         Settle = Seconds(settle, 10, 4),
         BrokerOutage = TimeSpan.FromSeconds(parse.GetValue(outage)),
+        SpoolOutage = Seconds(spoolOutage, 30, 16),
         QuickSuccessionGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
         Backlog = Seconds(backlog, 60, 20),
         BacklogChannel = parse.GetValue(backlogChannel)!,
