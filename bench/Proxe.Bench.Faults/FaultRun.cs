@@ -18,7 +18,8 @@ public sealed record FaultResult(
             if (Audit.Accepted == 0)
                 failures.Add("nothing was accepted, so nothing was tested");
             if (Lost > 0)
-                failures.Add($"{Lost:N0} accepted events lost (queues empty, row missing)");
+                failures.Add($"{Lost:N0} accepted events lost (queues empty, row missing" +
+                             (NewDeadLettered > 0 ? $"; {NewDeadLettered:N0} new messages sit in _error queues, for a person to replay)" : ")"));
             if (Late > 0)
                 failures.Add($"{Late:N0} accepted events late (still queued: {string.Join(", ", LateQueues.Select(q => $"{q.Name} {q.Messages:N0} messages, {q.Consumers} consumers"))})");
             if (NewDeadLettered > 0)

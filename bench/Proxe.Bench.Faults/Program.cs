@@ -19,7 +19,7 @@ var gap = new Option<int>("--gap") { Description = "(f): seconds between the wor
 var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 20)." };
 var backlogChannel = new Option<string>("--backlog-channel") { Description = "The channel held back in 'backlog'.", DefaultValueFactory = _ => Channels.Web };
 var drainTimeout = new Option<int?>("--drain-timeout") { Description = "Longest wait, in seconds, for the queues to empty after a fault (default 300; --short 90)." };
-var stallTimeout = new Option<int?>("--stall-timeout") { Description = "Stop waiting when nothing moves for this many seconds (default 90; --short 30)." };
+var stallTimeout = new Option<int?>("--stall-timeout") { Description = "Stop waiting when nothing moves for this many seconds (default 90; --short 45)." };
 var readyTimeout = new Option<int>("--ready-timeout") { Description = "Seconds a restarted service gets to be ready.", DefaultValueFactory = _ => 120 };
 var pgPort = new Option<int>("--pg-port") { DefaultValueFactory = _ => 16432, Description = "The fault stack's PostgreSQL port." };
 var amqpPort = new Option<int>("--amqp-port") { DefaultValueFactory = _ => 16672, Description = "The fault stack's AMQP port." };
@@ -74,7 +74,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Backlog = Seconds(backlog, 60, 20),
         BacklogChannel = parse.GetValue(backlogChannel)!,
         DrainTimeout = Seconds(drainTimeout, 300, 90),
-        StallTimeout = Seconds(stallTimeout, 90, 30),
+        StallTimeout = Seconds(stallTimeout, 90, 45),
         ReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
         PostgresPort = parse.GetValue(pgPort),
         AmqpPort = parse.GetValue(amqpPort),
