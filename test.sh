@@ -21,13 +21,26 @@ read -r failed passed skipped assemblies < <(
     | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
     | awk '{f+=$1; p+=$2; s+=$3; n++} END {print f+0, p+0, s+0, n+0}')
 
+# Fault tests, short form: their own PostgreSQL, RabbitMQ, gateway and workers (ports 16xxx), every fault once under
+# load; exit 0 only when every accepted event is recorded and nothing else went wrong (bench/README.md, "Faults").
+faults_rc=0
+echo | tee -a "$log"
+echo "== fault tests: dotnet run -c Release --project bench/Proxe.Bench.Faults -- --short" | tee -a "$log"
+dotnet run -c Release --project bench/Proxe.Bench.Faults -- --short 2>&1 | tee -a "$log" || faults_rc=$?
+
 echo
 echo "test assemblies: $assemblies"
 echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$faults_rc" = 0 ]; then
+  echo "fault tests: passed"
+else
+  echo "fault tests: FAILED (exit $faults_rc; the failing faults are named above and in $log)"
+fi
 
 if [ "$rc" = 0 ] && [ "$passed" = 0 ]; then
   echo "no test ran" >&2
   exit 1
 fi
 if [ "$rc" = 0 ] && [ "$failed" != 0 ]; then rc=1; fi
+if [ "$rc" = 0 ] && [ "$faults_rc" != 0 ]; then rc=1; fi
 exit "$rc"

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Proxe.Contracts;
 using Proxe.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Proxe.Bench.Faults;
 
@@ -23,8 +25,13 @@ sealed record Binding(
     [property: JsonPropertyName("routing_key")] string RoutingKey,
     [property: JsonPropertyName("properties_key")] string PropertiesKey);
 
-/// <summary>The fault stack's RabbitMQ as its management API shows it: queues, consumers, and the vhost PROXe uses.</summary>
-public sealed class Broker(int managementPort, string vhost) : IDisposable
+/// <summary>
+/// The fault stack's RabbitMQ: queues and consumers, and the vhost PROXe uses. The management API's figures are
+/// statistics emitted every 5 s (and empty for a moment after a restart), so counts and consumers are read exactly
+/// with a passive queue.declare over AMQP, and the management API adds only what that cannot see (unacknowledged
+/// messages) and the queue names.
+/// </summary>
+public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAsyncDisposable
 {
     /// <summary>The receive endpoints the workers must always consume from.</summary>
     public static readonly IReadOnlyList<string> EndpointQueues =
@@ -116,7 +123,8 @@ public sealed class Broker(int managementPort, string vhost) : IDisposable
         (await _http.DeleteAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/q/{hold.HoldQueue}/{Uri.EscapeDataString(hold.Channel)}", cancellationToken))
             .EnsureSuccessStatusCode();
 
-        var held = (await QueuesAsync(cancellationToken))?.FirstOrDefault(q => q.Name == hold.HoldQueue)?.Messages ?? 0;
+        // Nothing consumes the side queue, so its ready count is all it holds.
+        var held = await ReadyAsync(hold.HoldQueue, cancellationToken);
         var uri = $"amqp:///{_vhost}"; // this node, this vhost
         var shovel = new
         {
@@ -131,23 +139,95 @@ public sealed class Broker(int managementPort, string vhost) : IDisposable
         (await _http.PutAsync($"parameters/shovel/{_vhost}/{name}",
             new StringContent(System.Text.Json.JsonSerializer.Serialize(shovel), Encoding.UTF8, "application/json"), cancellationToken)).EnsureSuccessStatusCode();
 
+        // The shovel deletes itself once it has moved (and had confirmed) the queue's length.
         var until = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
         while (DateTimeOffset.UtcNow < until)
         {
-            var left = (await QueuesAsync(cancellationToken))?.FirstOrDefault(q => q.Name == hold.HoldQueue)?.Messages;
-            if (left == 0)
+            using var response = await _http.GetAsync($"parameters/shovel/{_vhost}/{name}", cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound && await ReadyAsync(hold.HoldQueue, cancellationToken) == 0)
                 break;
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
-        await _http.DeleteAsync($"parameters/shovel/{_vhost}/{name}", cancellationToken);
-        var remaining = (await QueuesAsync(cancellationToken))?.FirstOrDefault(q => q.Name == hold.HoldQueue)?.Messages ?? 0;
-        if (remaining > 0)
-            throw new InvalidOperationException($"{remaining} messages are still in {hold.HoldQueue} after the release.");
-        await _http.DeleteAsync($"queues/{_vhost}/{hold.HoldQueue}", cancellationToken);
+        // if-empty: the broker refuses to delete a queue that still holds anything.
+        using var deleted = await _http.DeleteAsync($"queues/{_vhost}/{hold.HoldQueue}?if-empty=true", cancellationToken);
+        if (!deleted.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{hold.HoldQueue} is not empty after the release ({(int)deleted.StatusCode}); it is left in place.");
         return held;
     }
 
-    public void Dispose() => _http.Dispose();
+    IConnection? _connection;
+
+    /// <summary>
+    /// Every queue of the vhost (plus the endpoints' own, which must exist), with messages = max(exact ready count,
+    /// the management API's ready + unacknowledged) and the exact consumer count; null while the broker is unreachable.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueState>?> ExactQueuesAsync(CancellationToken cancellationToken)
+    {
+        var statistics = await QueuesAsync(cancellationToken);
+        if (statistics is null)
+            return null;
+        var names = statistics.Select(q => q.Name).Concat(EndpointQueues).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            if (_connection is not { IsOpen: true })
+            {
+                if (_connection is not null)
+                    await _connection.DisposeAsync();
+                _connection = null;
+                var factory = new ConnectionFactory { Uri = new Uri($"amqp://guest:guest@127.0.0.1:{amqpPort}/{_vhost}"), AutomaticRecoveryEnabled = false };
+                _connection = await factory.CreateConnectionAsync("proxe-bench-faults", cancellationToken);
+            }
+            var result = new List<QueueState>();
+            IChannel? channel = null;
+            try
+            {
+                foreach (var name in names)
+                {
+                    channel ??= await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                    try
+                    {
+                        var declared = await channel.QueueDeclarePassiveAsync(name, cancellationToken);
+                        var seen = statistics.FirstOrDefault(q => q.Name == name)?.Messages ?? 0;
+                        result.Add(new QueueState(name, Math.Max(declared.MessageCount, seen), (int)declared.ConsumerCount));
+                    }
+                    catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+                    {
+                        // The queue does not exist (an endpoint never declared it): no consumer, nothing queued.
+                        result.Add(new QueueState(name, 0, 0));
+                        await channel.DisposeAsync();
+                        channel = null;
+                    }
+                }
+            }
+            finally
+            {
+                if (channel is not null)
+                    await channel.DisposeAsync();
+            }
+            return result;
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException
+                                       && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Exact ready count of one queue (passive queue.declare).</summary>
+    async Task<long> ReadyAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri($"amqp://guest:guest@127.0.0.1:{amqpPort}/{_vhost}") }
+            .CreateConnectionAsync("proxe-bench-faults-hold", cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (_connection is not null)
+            await _connection.DisposeAsync();
+    }
 }
 
 public sealed record ChannelHold(string Channel, string HoldQueue, string Exchange, string Destination, string DestinationKind);

@@ -18,7 +18,8 @@ public sealed record FaultResult(
             if (Audit.Accepted == 0)
                 failures.Add("nothing was accepted, so nothing was tested");
             if (Lost > 0)
-                failures.Add($"{Lost:N0} accepted events lost (queues empty, row missing)");
+                failures.Add($"{Lost:N0} accepted events lost (queues empty, row missing" +
+                             (NewDeadLettered > 0 ? $"; {NewDeadLettered:N0} new messages sit in _error queues, for a person to replay)" : ")"));
             if (Late > 0)
                 failures.Add($"{Late:N0} accepted events late (still queued: {string.Join(", ", LateQueues.Select(q => $"{q.Name} {q.Messages:N0} messages, {q.Consumers} consumers"))})");
             if (NewDeadLettered > 0)
@@ -158,13 +159,13 @@ public static class FaultRun
         var cancellationToken = context.CancellationToken;
         var started = DateTimeOffset.UtcNow;
         var lastProgress = started;
-        DateTimeOffset? emptySince = null;
+        DateTimeOffset? emptySince = null, doneSince = null;
         long lastPending = -1;
         int lastRecorded = -1;
         var lastPrint = DateTimeOffset.MinValue;
         while (true)
         {
-            var queues = await stack.Broker.QueuesAsync(cancellationToken);
+            var queues = await stack.Broker.ExactQueuesAsync(cancellationToken);
             HashSet<EventKey>? recorded = null;
             try
             {
@@ -184,8 +185,17 @@ public static class FaultRun
                 context.Log($"waiting: {(missing < 0 ? "?" : missing.ToString("N0"))} accepted not yet recorded; queued: {(busy.Length == 0 ? "none" : busy)}");
             }
 
+            // Held for longer than the management API's 5 s statistics interval, so unacknowledged messages show too.
             if (queues is not null && missing == 0 && pending == 0)
-                return (queues, $"all recorded and queues empty after {(now - started).TotalSeconds:0} s");
+            {
+                doneSince ??= now;
+                if (now - doneSince >= TimeSpan.FromSeconds(6))
+                    return (queues, $"all recorded and queues empty after {(now - started).TotalSeconds:0} s");
+            }
+            else
+            {
+                doneSince = null;
+            }
             if (queues is not null && pending == 0 && missing > 0)
             {
                 emptySince ??= now;
@@ -212,7 +222,7 @@ public static class FaultRun
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (await stack.Broker.QueuesAsync(cancellationToken) is { } queues)
+            if (await stack.Broker.ExactQueuesAsync(cancellationToken) is { } queues)
                 return queues;
             if (attempt == 60)
                 throw new InvalidOperationException("RabbitMQ's management API does not answer.");

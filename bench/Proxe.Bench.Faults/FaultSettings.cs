@@ -28,6 +28,9 @@ public sealed record FaultSettings
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan BrokerOutage { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>(g): how long the broker stays down around the gateway's kill (half before it, half after).</summary>
+    public TimeSpan SpoolOutage { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>(f): seconds between the workers coming back and the broker restart.</summary>
     public TimeSpan QuickSuccessionGap { get; init; } = TimeSpan.FromSeconds(6);
 

@@ -38,7 +38,7 @@ public sealed class FaultStack : IAsyncDisposable
         _script = Path.Combine(_root, "bench", "Proxe.Bench.Faults", "stack.sh");
         StateDirectory = Path.Combine(_root, ".proxe", "stacks", settings.StackName);
         AdminConnectionString = $"Host=127.0.0.1;Port={settings.PostgresPort};Database=proxe;Username=postgres;Password=postgres;Timeout=5";
-        Broker = new Broker(settings.ManagementPort, Vhost);
+        Broker = new Broker(settings.ManagementPort, settings.AmqpPort, Vhost);
     }
 
     static string Token() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -182,7 +182,7 @@ public sealed class FaultStack : IAsyncDisposable
             await Gateway.DisposeAsync();
         if (Workers is not null)
             await Workers.DisposeAsync();
-        Broker.Dispose();
+        await Broker.DisposeAsync();
         if (_started)
         {
             Console.WriteLine("[faults] stopping the fault stack");

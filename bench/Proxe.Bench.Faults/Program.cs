@@ -6,16 +6,17 @@ var all = Fault.All(new FaultSettings { Faults = [] }).Select(f => f.Id).ToList(
 
 var shortForm = new Option<bool>("--short") { Description = "The short form for ./test.sh: every fault once, less load, shorter waits (a few minutes)." };
 var faults = new Option<string>("--faults") { Description = $"Comma-separated faults to run, in this order: {string.Join(",", all)}.", DefaultValueFactory = _ => string.Join(",", all) };
-var rate = new Option<double?>("--rate") { Description = "Interactions per second posted to /v1/interactions (default 60; --short 30)." };
+var rate = new Option<double?>("--rate") { Description = "Interactions per second posted to /v1/interactions (default 60; --short 20)." };
 var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients.", DefaultValueFactory = _ => 8 };
 var twilioRate = new Option<double>("--twilio-rate") { Description = "Twilio status callbacks per second during a broker outage.", DefaultValueFactory = _ => 10 };
-var leads = new Option<int?>("--leads") { Description = "Generated customers per fault (default 400; --short 150)." };
+var leads = new Option<int?>("--leads") { Description = "Generated customers per fault (default 400; --short 100)." };
 var outOfOrder = new Option<double>("--out-of-order") { Description = "Share of interactions that happened before the ones posted earlier.", DefaultValueFactory = _ => 0.05 };
-var warmup = new Option<int?>("--warmup") { Description = "Seconds of load before each fault (default 10; --short 4)." };
-var settle = new Option<int?>("--settle") { Description = "Seconds of load after each fault's recovery (default 10; --short 4)." };
+var warmup = new Option<int?>("--warmup") { Description = "Seconds of load before each fault (default 10; --short 3)." };
+var settle = new Option<int?>("--settle") { Description = "Seconds of load after each fault's recovery (default 10; --short 3)." };
 var outage = new Option<int>("--outage") { Description = "Seconds RabbitMQ stays down in (e) and (g).", DefaultValueFactory = _ => 30 };
+var spoolOutage = new Option<int?>("--spool-outage") { Description = "Seconds RabbitMQ stays down around the gateway's kill in (g) (default 30; --short 16)." };
 var gap = new Option<int>("--gap") { Description = "(f): seconds between the workers' restart and the broker restart.", DefaultValueFactory = _ => 6 };
-var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 20)." };
+var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 15)." };
 var backlogChannel = new Option<string>("--backlog-channel") { Description = "The channel held back in 'backlog'.", DefaultValueFactory = _ => Channels.Web };
 var drainTimeout = new Option<int?>("--drain-timeout") { Description = "Longest wait, in seconds, for the queues to empty after a fault (default 300; --short 90)." };
 var stallTimeout = new Option<int?>("--stall-timeout") { Description = "Stop waiting when nothing moves for this many seconds (default 90; --short 30)." };
@@ -33,7 +34,7 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 20_261_202, De
 var root = new RootCommand("PROXe fault tests: runs its own PostgreSQL, RabbitMQ, gateway and workers, causes each fault under load and " +
                            "accounts for every accepted event. Exit 0 only when every figure that must be zero is zero.")
 {
-    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, gap, backlog, backlogChannel, drainTimeout,
+    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, backlogChannel, drainTimeout,
     stallTimeout, readyTimeout, pgPort, amqpPort, managementPort, distPort, gatewayPort, workersPort, stack, spoolSetting, seed,
 };
 
@@ -60,16 +61,17 @@ root.SetAction(async (parse, cancellationToken) =>
     var settings = new FaultSettings
     {
         Faults = chosen,
-        Rate = parse.GetValue(rate) ?? (isShort ? 30 : 60),
+        Rate = parse.GetValue(rate) ?? (isShort ? 20 : 60),
         Clients = parse.GetValue(clients),
         TwilioRate = parse.GetValue(twilioRate),
-        LeadsPerFault = parse.GetValue(leads) ?? (isShort ? 150 : 400),
+        LeadsPerFault = parse.GetValue(leads) ?? (isShort ? 100 : 400),
         OutOfOrder = parse.GetValue(outOfOrder),
-        Warmup = Seconds(warmup, 10, 4),
-        Settle = Seconds(settle, 10, 4),
+        Warmup = Seconds(warmup, 10, 3),
+        Settle = Seconds(settle, 10, 3),
         BrokerOutage = TimeSpan.FromSeconds(parse.GetValue(outage)),
+        SpoolOutage = Seconds(spoolOutage, 30, 16),
         QuickSuccessionGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
-        Backlog = Seconds(backlog, 60, 20),
+        Backlog = Seconds(backlog, 60, 15),
         BacklogChannel = parse.GetValue(backlogChannel)!,
         DrainTimeout = Seconds(drainTimeout, 300, 90),
         StallTimeout = Seconds(stallTimeout, 90, 30),
