@@ -3,12 +3,17 @@
 # system packages via deploy/local/start.sh), migrations, then gateway, workers and dashboard.
 # Ctrl+C stops the services, and PostgreSQL/RabbitMQ too when this script started them.
 # ./run.sh --demo also runs `proxe demo` (the seed's three scenarios) once everything is ready.
+# The services are Release builds; ./run.sh --debug runs Debug builds (breakpoints, no optimizations).
 #   PROXE_GATEWAY_PORT (5080)  PROXE_DASHBOARD_PORT (5081)  PROXE_WORKERS_PORT (5082)
 #   PROXE_PG_PORT (5432)  PROXE_AMQP_PORT (5672)  PROXE_RABBITMQ_MGMT_PORT (15672)
 set -euo pipefail
-demo=""
+demo="" configuration=Release
 for arg in "$@"; do
-  case "$arg" in --demo) demo=1 ;; *) echo "usage: ./run.sh [--demo]" >&2; exit 2 ;; esac
+  case "$arg" in
+    --demo) demo=1 ;;
+    --debug) configuration=Debug ;;
+    *) echo "usage: ./run.sh [--demo] [--debug]" >&2; exit 2 ;;
+  esac
 done
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT="$(pwd -P)"
@@ -28,6 +33,11 @@ PROXE_DEMO_DASHBOARD_KEY=$(token)
 EOF
   umask 022
 fi
+# The demo brand's provider accounts (WhatsApp, Meta, Twilio) came later: add their secrets to older files.
+for name in PROXE_DEMO_WHATSAPP_APP_SECRET PROXE_DEMO_WHATSAPP_VERIFY_TOKEN PROXE_DEMO_META_APP_SECRET \
+            PROXE_DEMO_META_VERIFY_TOKEN PROXE_DEMO_TWILIO_AUTH_TOKEN; do
+  grep -q "^$name=" "$secrets" || echo "$name=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$secrets"
+done
 set -a; source "$secrets"; set +a
 
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
@@ -41,6 +51,14 @@ GATEWAY_PORT="${PROXE_GATEWAY_PORT:-5080}"
 DASHBOARD_PORT="${PROXE_DASHBOARD_PORT:-5081}"
 WORKERS_PORT="${PROXE_WORKERS_PORT:-5082}"
 mkdir -p "$PROXE_STATE/logs"
+# Where this stack listens, for bench/load.sh (variables already set in its environment win).
+cat >"$PROXE_STATE/ports.env" <<ENV
+PROXE_GATEWAY_PORT=\${PROXE_GATEWAY_PORT:-$GATEWAY_PORT}
+PROXE_WORKERS_PORT=\${PROXE_WORKERS_PORT:-$WORKERS_PORT}
+PROXE_DASHBOARD_PORT=\${PROXE_DASHBOARD_PORT:-$DASHBOARD_PORT}
+PROXE_PG_PORT=\${PROXE_PG_PORT:-$PROXE_PG_PORT}
+PROXE_AMQP_PORT=\${PROXE_AMQP_PORT:-$PROXE_AMQP_PORT}
+ENV
 
 # --- local PostgreSQL + RabbitMQ --------------------------------------------------------------
 started_services=""
@@ -54,11 +72,11 @@ psql_admin() { PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PROXE_PG_PORT" -U post
   || psql_admin -d postgres -c "CREATE DATABASE proxe"
 
 admin_cs="Host=127.0.0.1;Port=$PROXE_PG_PORT;Database=proxe;Username=postgres;Password=postgres"
-echo "[proxe] building"
-build() { local out; out=$(dotnet build "$1" -v q --nologo 2>&1) || { echo "$out" >&2; exit 1; }; }
+echo "[proxe] building ($configuration)"
+build() { local out; out=$(dotnet build "$1" -c "$configuration" -v q --nologo 2>&1) || { echo "$out" >&2; exit 1; }; }
 for project in Cli Gateway Workers Dashboard; do build "src/Proxe.$project"; done
 echo "[proxe] applying migrations"
-dotnet run --no-build --project src/Proxe.Cli -- migrate --connection-string "$admin_cs"
+dotnet run --no-build -c "$configuration" --project src/Proxe.Cli -- migrate --connection-string "$admin_cs"
 
 # The services log in as proxe_app and take the application role of the migrations (NOLOGIN).
 psql_admin -d proxe <<SQL
@@ -91,7 +109,7 @@ trap 'exit 130' INT TERM
 
 start_service() { # name port extra-env...
   local name=$1 port=$2; shift 2
-  local dll="$ROOT/src/Proxe.$name/bin/Debug/net10.0/Proxe.$name.dll"
+  local dll="$ROOT/src/Proxe.$name/bin/$configuration/net10.0/Proxe.$name.dll"
   (cd "src/Proxe.$name" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") \
     >"$PROXE_STATE/logs/$name.log" 2>&1 &
   pids+=($!)
@@ -100,7 +118,16 @@ start_service() { # name port extra-env...
 start_service Gateway "$GATEWAY_PORT" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__ApiKey=$PROXE_DEMO_API_KEY" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
-  "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET"
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__WhatsApp__PhoneNumberIds__0=106540352242922" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__WhatsApp__AppSecret=$PROXE_DEMO_WHATSAPP_APP_SECRET" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__WhatsApp__VerifyToken=$PROXE_DEMO_WHATSAPP_VERIFY_TOKEN" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Meta__PageIds__0=111899832631525" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Meta__InstagramAccountIds__0=17841400538867190" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Meta__AppSecret=$PROXE_DEMO_META_APP_SECRET" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Meta__VerifyToken=$PROXE_DEMO_META_VERIFY_TOKEN" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Twilio__PhoneNumbers__0=+918047001234" \
+  "Proxe__Brands__${PROXE_DEMO_BRAND}__Twilio__AuthToken=$PROXE_DEMO_TWILIO_AUTH_TOKEN"
 # Auto-prepare: the workers repeat a handful of statements, so PostgreSQL plans each once per connection (bench/README.md).
 start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest;Max Auto Prepare=64"
 start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader" \
@@ -129,13 +156,15 @@ PROXe is running:
   PostgreSQL  psql "host=127.0.0.1 port=$PROXE_PG_PORT dbname=proxe user=postgres password=postgres"
   Demo brand  '$PROXE_DEMO_BRAND'   X-Proxe-Key: $PROXE_DEMO_API_KEY
               web widget secret: $PROXE_DEMO_WEB_SECRET
+              WhatsApp 106540352242922, Meta page 111899832631525 / Instagram 17841400538867190,
+              Twilio +918047001234 (their secrets: PROXE_DEMO_* in .proxe/local.env)
               dashboard key: $PROXE_DEMO_DASHBOARD_KEY   (all in .proxe/local.env)
 Ctrl+C stops everything.
 EOF
 
 if [ -n "$demo" ]; then
   echo
-  dotnet run --no-build --project src/Proxe.Cli -- demo --gateway "http://127.0.0.1:$GATEWAY_PORT" \
+  dotnet run --no-build -c "$configuration" --project src/Proxe.Cli -- demo --gateway "http://127.0.0.1:$GATEWAY_PORT" \
     --dashboard "http://127.0.0.1:$DASHBOARD_PORT" --db "$app_cs;Options=-c role=proxe_reader" \
     || echo "[proxe] the demo failed (see above); the services keep running" >&2
 fi

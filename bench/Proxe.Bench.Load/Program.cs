@@ -6,7 +6,7 @@ using Proxe.Contracts;
 static string? Env(string name) => Environment.GetEnvironmentVariable(name);
 
 var gateway = new Option<string>("--gateway") { Description = "The gateway's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-var key = new Option<string?>("--key") { Description = "The brand's X-Proxe-Key (default: $PROXE_DEMO_API_KEY).", DefaultValueFactory = _ => Env("PROXE_DEMO_API_KEY") };
+var key = new Option<string?>("--key") { Description = "The brand's X-Proxe-Key (default: $PROXE_DEMO_API_KEY)." };
 var brand = new Option<string>("--brand") { Description = "The brand the key belongs to; used to count rows.", DefaultValueFactory = _ => "demo" };
 var interactions = new Option<int>("--interactions") { Description = "Interactions to post per measured pass, repeats included.", DefaultValueFactory = _ => 20_000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Posts in flight at once (flat out), at most (fixed rate).", DefaultValueFactory = _ => 32 };
@@ -26,10 +26,10 @@ var ceilingScript = new Option<string?>("--ceiling-script") { Description = "Pat
 var ceilingSeconds = new Option<int>("--ceiling-seconds") { Description = "Seconds pgbench runs for each of its two figures.", DefaultValueFactory = _ => 20 };
 var workersUrl = new Option<string?>("--workers") { Description = "The workers' base URL, to find their process for CPU accounting (default: gateway port + 2, as ./run.sh)." };
 var amqpPort = new Option<int>("--amqp-port") { Description = "RabbitMQ's AMQP port, to find its process for CPU accounting.", DefaultValueFactory = _ => int.TryParse(Env("PROXE_AMQP_PORT"), out var p) ? p : 5672 };
-var webSecret = new Option<string?>("--web-secret") { Description = "The brand's web widget secret (default: $PROXE_DEMO_WEB_SECRET).", DefaultValueFactory = _ => Env("PROXE_DEMO_WEB_SECRET") };
-var whatsAppSecret = new Option<string?>("--whatsapp-secret") { Description = "The WhatsApp app secret (default: $PROXE_DEMO_WHATSAPP_APP_SECRET).", DefaultValueFactory = _ => Env("PROXE_DEMO_WHATSAPP_APP_SECRET") };
-var metaSecret = new Option<string?>("--meta-secret") { Description = "The Meta app secret (default: $PROXE_DEMO_META_APP_SECRET).", DefaultValueFactory = _ => Env("PROXE_DEMO_META_APP_SECRET") };
-var twilioToken = new Option<string?>("--twilio-token") { Description = "The Twilio auth token (default: $PROXE_DEMO_TWILIO_AUTH_TOKEN).", DefaultValueFactory = _ => Env("PROXE_DEMO_TWILIO_AUTH_TOKEN") };
+var webSecret = new Option<string?>("--web-secret") { Description = "The brand's web widget secret (default: $PROXE_DEMO_WEB_SECRET)." };
+var whatsAppSecret = new Option<string?>("--whatsapp-secret") { Description = "The WhatsApp app secret (default: $PROXE_DEMO_WHATSAPP_APP_SECRET)." };
+var metaSecret = new Option<string?>("--meta-secret") { Description = "The Meta app secret (default: $PROXE_DEMO_META_APP_SECRET)." };
+var twilioToken = new Option<string?>("--twilio-token") { Description = "The Twilio auth token (default: $PROXE_DEMO_TWILIO_AUTH_TOKEN)." };
 
 var root = new RootCommand("PROXe load benchmark: the pgbench ceiling, then the gateway -> RabbitMQ -> workers -> PostgreSQL pipeline, flat out and/or at a fixed rate, in one invocation.")
 {
@@ -39,7 +39,8 @@ var root = new RootCommand("PROXe load benchmark: the pgbench ceiling, then the 
 
 root.SetAction(async (parse, cancellationToken) =>
 {
-    var apiKey = parse.GetValue(key);
+    // Secrets come from the environment without being defaults, so --help never prints them.
+    var apiKey = parse.GetValue(key) ?? Env("PROXE_DEMO_API_KEY");
     var channelList = parse.GetValue(channels)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var ratePlan = RatePlan.Parse(parse.GetValue(rate));
     var formats = parse.GetValue(format)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -92,7 +93,9 @@ root.SetAction(async (parse, cancellationToken) =>
             Seed = parse.GetValue(seed),
         },
         formats.Select(f => f!.Value).Distinct().ToList(),
-        new ProviderAccounts(parse.GetValue(brand)!, parse.GetValue(webSecret), parse.GetValue(whatsAppSecret), parse.GetValue(metaSecret), parse.GetValue(twilioToken)),
+        new ProviderAccounts(parse.GetValue(brand)!, parse.GetValue(webSecret) ?? Env("PROXE_DEMO_WEB_SECRET"),
+            parse.GetValue(whatsAppSecret) ?? Env("PROXE_DEMO_WHATSAPP_APP_SECRET"), parse.GetValue(metaSecret) ?? Env("PROXE_DEMO_META_APP_SECRET"),
+            parse.GetValue(twilioToken) ?? Env("PROXE_DEMO_TWILIO_AUTH_TOKEN")),
         ratePlan, parse.GetValue(warmup), script, parse.GetValue(ceilingSeconds),
         new CpuTargets(gatewayUri.Port, workersUri?.Port ?? gatewayUri.Port + 2, postgresPort, parse.GetValue(amqpPort)));
     return await LoadTest.RunAsync(settings, cancellationToken);
