@@ -35,8 +35,19 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is LeadInteractionRecorded recorded && context.SentTime is { } sentAt)
-            metrics.JourneyApplied(recorded.Channel, new DateTimeOffset(sentAt, TimeSpan.Zero), clock.GetUtcNow());
+        if (context.SentTime is not { } sent)
+            return Task.CompletedTask;
+        var sentAt = new DateTimeOffset(sent, TimeSpan.Zero);
+        switch (context.Message)
+        {
+            case LeadInteractionRecorded recorded:
+                metrics.JourneyApplied(recorded.Channel, sentAt, clock.GetUtcNow());
+                break;
+            case LeadInteractionsRecorded batch:
+                foreach (var recorded in batch.Interactions)
+                    metrics.JourneyApplied(recorded.Channel, sentAt, clock.GetUtcNow());
+                break;
+        }
         return Task.CompletedTask;
     }
 
@@ -62,6 +73,10 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
                 activity.SetTag(ChannelTag, recorded.Channel);
                 activity.SetTag(InteractionIdTag, recorded.InteractionId);
                 activity.SetTag(LeadIdTag, recorded.LeadId);
+                break;
+            case LeadInteractionsRecorded batch:
+                activity.SetTag(BrandTag, batch.Brand);
+                activity.SetTag(LeadIdTag, batch.LeadId);
                 break;
             case LeadBecameCrossChannel crossChannel:
                 activity.SetTag(BrandTag, crossChannel.Brand);

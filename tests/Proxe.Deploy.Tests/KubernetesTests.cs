@@ -24,8 +24,11 @@ public sealed class KubernetesTests
     static JsonNode Manifest(string kind, string name) =>
         Assert.Single(Manifests(), m => (string?)m["kind"] == kind && (string?)m["metadata"]!["name"] == name);
 
-    [Fact]
-    public void Every_manifest_of_the_kustomization_passes_the_Kubernetes_and_KEDA_schemas()
+    /// <summary>A program's pods: a Deployment, or the gateway's StatefulSet (each gateway keeps its spool volume).</summary>
+    static JsonNode Workload(string name) =>
+        Assert.Single(Manifests(), m => (string?)m["kind"] is "Deployment" or "StatefulSet" && (string?)m["metadata"]!["name"] == name);
+
+    static void EnsureValidatorInstalled()
     {
         lock (ValidatorDirectory)
         {
@@ -35,6 +38,12 @@ public sealed class KubernetesTests
                 Assert.True(installed == 0, $"npm ci in {ValidatorDirectory} failed:\n{log}");
             }
         }
+    }
+
+    [Fact]
+    public void Every_manifest_of_the_kustomization_passes_the_Kubernetes_and_KEDA_schemas()
+    {
+        EnsureValidatorInstalled();
         var files = string.Join(' ', Resources.Value.Select(file => $"\"{Repo.PathOf($"deploy/k8s/{file}")}\""));
 
         var (exitCode, output) = Repo.Run("node", $"validate.mjs {files}", NodeHint, workingDirectory: ValidatorDirectory);
@@ -48,6 +57,7 @@ public sealed class KubernetesTests
     [Fact]
     public void The_validator_rejects_what_the_schemas_forbid()
     {
+        EnsureValidatorInstalled();
         var broken = Path.Combine(Path.GetTempPath(), $"proxe-broken-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(broken, Repo.Read("deploy/k8s/workers.yaml").Replace("minReplicaCount: 1", "minReplicaCount: one")
             .Replace("terminationGracePeriodSeconds: 45", "terminationGracePeriodSeconds: \"45s\""));
@@ -71,7 +81,7 @@ public sealed class KubernetesTests
     [InlineData("proxe-dashboard")]
     public void Each_program_has_probes_on_the_health_endpoints_resources_and_a_metrics_scrape(string name)
     {
-        var pod = Manifest("Deployment", name)["spec"]!["template"]!;
+        var pod = Workload(name)["spec"]!["template"]!;
         var container = Assert.Single(pod["spec"]!["containers"]!.AsArray())!;
 
         Assert.Equal("/health/ready", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
@@ -89,7 +99,7 @@ public sealed class KubernetesTests
     public void A_disruption_budget_covers_the_gateway_and_the_workers(string name)
     {
         var budget = Manifest("PodDisruptionBudget", name)["spec"]!;
-        var labels = Manifest("Deployment", name)["spec"]!["template"]!["metadata"]!["labels"]!;
+        var labels = Workload(name)["spec"]!["template"]!["metadata"]!["labels"]!;
 
         Assert.Equal(labels.ToJsonString(), budget["selector"]!["matchLabels"]!.ToJsonString());
     }

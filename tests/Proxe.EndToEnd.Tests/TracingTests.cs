@@ -43,7 +43,7 @@ public sealed class TracingTests(TracedEndToEndHost host) : IClassFixture<Traced
             && span.Source.Name == "MassTransit" && Equals(span.GetTagItem("proxe.interaction_id"), interactionId));
         var insert = await SpanAsync("the worker's INSERT INTO messages", span => span.TraceId == trace && span.Source.Name == "Npgsql"
             && (span.GetTagItem("db.query.text") as string ?? "").Contains("INSERT INTO messages", StringComparison.Ordinal));
-        var journey = await SpanAsync("the journey's consume of LeadInteractionRecorded", span => span.TraceId == trace && span.Kind == ActivityKind.Consumer
+        var journey = await SpanAsync("the journey's consume of the lead's recorded interactions", span => span.TraceId == trace && span.Kind == ActivityKind.Consumer
             && span.GetTagItem("proxe.lead_id") is not null);
 
         Assert.Equal((brand.Name, Channels.WhatsApp), (consume.GetTagItem("proxe.brand"), consume.GetTagItem("proxe.channel")));
@@ -51,7 +51,7 @@ public sealed class TracingTests(TracedEndToEndHost host) : IClassFixture<Traced
         Assert.Null(consume.GetTagItem("proxe.provider_event_id"));
         Assert.True(IsDescendant(publish, webhook), "the publish runs inside the webhook's span");
         Assert.True(IsDescendant(insert, consume), "the INSERT runs inside the consume span");
-        Assert.True(IsDescendant(journey, consume), "the journey's step follows from the consume that published LeadInteractionRecorded");
+        Assert.True(IsDescendant(journey, consume), "the journey's step follows from the consume that published the lead's recorded interactions");
         // SQL text with placeholders only: parameter values stay out of the span.
         Assert.Contains("@content", (string)insert.GetTagItem("db.query.text")!);
 
