@@ -69,6 +69,11 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
     {
         var brand = Brand("mq-outage");
         await host.RecordAsync(Web(brand, "web-before", "web-before", T0, Person("+61491573000"), Text("before the outage")));
+        // In flight when the broker goes: batches being filled, recorded, or publishing their events.
+        var inFlight = Enumerable.Range(1, 40).Select(i => i % 2 == 0
+            ? Web(brand, $"web-{i}", $"web-{i}", T0.AddSeconds(i), Person($"+614915740{i:00}"), Text($"in flight {i}"))
+            : WhatsApp(brand, $"614915750{i:00}", $"wamid.flight.{i}", T0.AddSeconds(i), Text($"in flight {i}"))).ToArray();
+        await host.PublishAsync(inFlight);
 
         host.BrokerProxy!.Cut();
         await WaitForReadinessAsync("readiness sees the bus down", report =>
@@ -87,8 +92,9 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
             Social(brand, Platforms.Instagram, "ig-after", "mid.after", T0.AddMinutes(4), Person(), Text("after")),
         };
         await host.PublishAsync(after);
-        await host.WaitForJourneyCountAsync(brand, 5);
-        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        await host.WaitForJourneyCountAsync(brand, 45);
+        Assert.Equal(45L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(20L, await host.ScalarAsync<long>("SELECT coalesce(sum(message_count), 0) FROM web_sessions WHERE brand = @brand AND external_session_id LIKE 'web-%' AND external_session_id <> 'web-before' AND external_session_id <> 'web-after'", ("brand", brand)));
         Assert.Equal(0u, await ErrorMessagesAsync());
     }
 
