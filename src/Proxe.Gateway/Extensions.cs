@@ -63,6 +63,7 @@ public static class Extensions
 
         builder.Services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<InteractionSpool>();
+        builder.Services.AddSingleton<BrokerOutage>();
         builder.Services.AddSingleton<ISpoolStatus>(sp => sp.GetRequiredService<InteractionSpool>());
         builder.Services.AddHostedService<SpoolDrain>();
         builder.Services.AddSpoolMetrics(sp =>

@@ -11,12 +11,15 @@ namespace Proxe.Gateway.Publishing;
 /// Publishes through MassTransit with publisher confirms, each message mandatory, under a timeout and a circuit breaker.
 /// When the broker cannot take a request (unreachable, circuit open, no confirm in time, nack, no queue bound), the
 /// request goes whole into the spool, fsync'd, and the drain publishes it later: either way the caller may answer 2xx.
-/// While the spool holds anything, new requests queue behind it there instead of overtaking it on the wire.
+/// While the broker is away (<see cref="BrokerOutage"/>) new requests go straight to the spool, behind the backlog;
+/// once the drain has a confirm they publish live again while the drain empties the backlog beside them, so the
+/// spool always drains, even under more load than the drain alone could carry.
 /// </summary>
 public sealed class InteractionPublisher(
     IBus bus,
     [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline,
     InteractionSpool spool,
+    BrokerOutage outage,
     IOptions<SpoolOptions> spoolOptions,
     IHttpContextAccessor httpContextAccessor,
     ILogger<InteractionPublisher> logger)
@@ -41,7 +44,7 @@ public sealed class InteractionPublisher(
             throw;
         }
 
-        if (spool.Current.Requests > 0)
+        if (outage.IsActive && spool.Current.Requests > 0)
         {
             await SpoolAsync(record, interactions, cancellationToken);
             return;
@@ -61,19 +64,23 @@ public sealed class InteractionPublisher(
         }
         catch (BrokenCircuitException)
         {
+            outage.Begin();
             logger.LogWarning("Spooling {Count} interaction(s): the circuit to the broker is open", interactions.Count);
         }
         catch (MessageReturnedException)
         {
+            // The broker is up: only this channel lacks its queue, so the other channels keep publishing live.
             logger.LogError("Spooling {Count} interaction(s): RabbitMQ returned them, no queue is bound for channel {Channels} (are the workers deployed?)",
                 interactions.Count, string.Join(",", interactions.Select(i => i.Channel).Distinct()));
         }
         catch (TimeoutRejectedException ex)
         {
+            outage.Begin();
             logger.LogWarning("Spooling {Count} interaction(s): the broker did not confirm within {Timeout}", interactions.Count, ex.Timeout);
         }
         catch (Exception ex)
         {
+            outage.Begin();
             logger.LogWarning("Spooling {Count} interaction(s): publishing failed ({Error})", interactions.Count, ex.GetType().Name);
         }
 

@@ -11,6 +11,7 @@ namespace Proxe.Gateway.Publishing;
 /// </summary>
 public sealed class SpoolDrain(
     InteractionSpool spool,
+    BrokerOutage outage,
     IBus bus,
     IOptions<SpoolOptions> options,
     IOptions<PublishingOptions> publishing,
@@ -47,6 +48,7 @@ public sealed class SpoolDrain(
                 }
 
                 spool.Advance(batch.Count);
+                outage.End();
                 published += batch.Count;
                 if (failures > 0)
                 {

@@ -36,7 +36,7 @@ public sealed class SpoolOptions
 
     /// <summary>Requests the drain publishes together before it moves the spool's start past them.</summary>
     [Range(1, 10_000)]
-    public int DrainBatch { get; set; } = 64;
+    public int DrainBatch { get; set; } = 256;
 
     /// <summary>Retry-After of the 503 a full spool answers.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
