@@ -30,6 +30,8 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
 
     public async Task StartAsync()
     {
+        // WebApplicationFactory finds a test project's app through a manifest; a console program names it here.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PROXE_DASHBOARD", DashboardDirectory());
         _factory = new WebApplicationFactory<DashboardProgram>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
@@ -98,6 +100,7 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
             }
             times.Sort();
             results.Add((name, Percentile(times, 0.50), Percentile(times, 0.95), Percentile(times, 0.99), times[^1]));
+            Console.Error.WriteLine($"  measured {name}: p95 {results[^1].Item3:F1} ms");
         }
         return results;
     }
@@ -169,6 +172,17 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"GET {url} → {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+    }
+
+    private static string DashboardDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Proxe.Dashboard");
+            if (Directory.Exists(candidate))
+                return candidate;
+        }
+        return AppContext.BaseDirectory;
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

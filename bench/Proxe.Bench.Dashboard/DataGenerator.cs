@@ -102,7 +102,7 @@ public static class DataGenerator
             Console.WriteLine($"  {FirstWords(sql),-60} {rows,10:N0} rows  {clock.Elapsed.TotalSeconds,6:F1} s");
         }
 
-        foreach (var table in new[] { "all_leads", "lead_identities", "lead_channels", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions", "messages" })
+        foreach (var table in new[] { "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions", "messages" })
         {
             var clock = Stopwatch.StartNew();
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };

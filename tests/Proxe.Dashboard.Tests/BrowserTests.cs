@@ -128,7 +128,7 @@ public sealed partial class BrowserTests(BrowserApp app)
 
         // The page polls /api/changes; the message shows up in the open lead, after the older one.
         var item = page.Locator($"#timeline li[data-external-id='{externalId}']");
-        await Assertions.Expect(item).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(item).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(item).ToContainTextAsync("Is the 3BHK still available?");
         Assert.Equal(["wamid.3", externalId], await page.Locator("#timeline li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.externalId)"));
         await Assertions.Expect(page.Locator("#journey-timeline circle")).ToHaveCountAsync(2);

@@ -12,7 +12,7 @@ public static class LeadQueries
 {
     private const string LeadColumns = """
         u.id, u.brand, u.name, u.email, u.phone, u.first_touchpoint, u.last_touchpoint,
-        u."timestamp", a.first_interaction_at, u.last_interaction_at, u.metadata, a.journey
+        u."timestamp", l.first_interaction_at, u.last_interaction_at, u.metadata, l.journey
         """;
 
     /// <summary>The list's order, served by all_leads_activity_idx (migration 004).</summary>
@@ -93,7 +93,7 @@ public static class LeadQueries
                 ORDER BY {Activity} DESC, l.id DESC
                 LIMIT @limit)
             SELECT {LeadColumns}
-            FROM page JOIN unified_leads u ON u.id = page.id JOIN all_leads a ON a.id = u.id
+            FROM page JOIN unified_leads u ON u.id = page.id JOIN all_leads l ON l.id = page.id
             ORDER BY page.activity DESC, page.id DESC
             """, parameters);
     }
@@ -120,7 +120,7 @@ public static class LeadQueries
                                                                  'first_seen_at', i.first_seen_at, 'last_seen_at', i.last_seen_at)
                                               ORDER BY i.first_seen_at, i.kind, i.value), '[]')
                     FROM lead_identities i WHERE i.lead_id = u.id) AS identities
-            FROM unified_leads u JOIN all_leads a ON a.id = u.id
+            FROM unified_leads u JOIN all_leads l ON l.id = u.id
             WHERE u.id = @id
             """;
 

@@ -135,7 +135,10 @@ function signOut(message = "") {
   $("login-error").textContent = message;
 }
 
+// The version is read before the data, so a change that lands while the data loads is seen by the next poll.
 async function refreshAll() {
+  const response = await request("/api/changes", { brand: brandParam() });
+  state.version = response.headers.get("ETag");
   await Promise.all([loadCharts(), loadLeads(), state.lead ? reloadLead() : null]);
 }
 
@@ -165,12 +168,10 @@ function startPolling() {
 }
 
 async function poll() {
-  if (!state.key || document.hidden) return;
+  if (!state.key) return;
   const headers = state.version ? { "If-None-Match": state.version } : {};
-  const response = await request("/api/changes", { brand: brandParam(), lead: state.lead?.id }, headers);
-  const previous = state.version;
-  if (response.status === 200) state.version = response.headers.get("ETag");
-  if (response.status === 200 && previous && previous !== state.version) {
+  const response = await request("/api/changes", { brand: brandParam() }, headers);
+  if (response.status === 200 && response.headers.get("ETag") !== state.version) {
     await refreshAll();
     $("live").textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } else if (!$("live").textContent.startsWith("Updated")) {
