@@ -150,7 +150,7 @@ public static class FaultRun
     }
 
     /// <summary>
-    /// Waits until every accepted event is a row and the endpoints' queues are empty; stops early when the queues are
+    /// Waits until every accepted event is a row, the endpoints' queues are empty and each has a consumer; stops early when the queues are
     /// empty but rows are missing (lost), or when nothing moves for the stall timeout (late), or at the drain timeout.
     /// </summary>
     static async Task<(IReadOnlyList<QueueState> Queues, string Outcome)> WaitForQueuesAsync(
@@ -161,6 +161,7 @@ public static class FaultRun
         var lastProgress = started;
         DateTimeOffset? emptySince = null, doneSince = null;
         long lastPending = -1;
+        var lastConsumers = -1;
         int lastRecorded = -1;
         var lastPrint = DateTimeOffset.MinValue;
         while (true)
@@ -185,12 +186,15 @@ public static class FaultRun
                 context.Log($"waiting: {(missing < 0 ? "?" : missing.ToString("N0"))} accepted not yet recorded; queued: {(busy.Length == 0 ? "none" : busy)}");
             }
 
-            // Held for longer than the management API's 5 s statistics interval, so unacknowledged messages show too.
-            if (queues is not null && missing == 0 && pending == 0)
+            // Every endpoint must be consuming again too ("ends with every receive endpoint consuming"). Held for longer
+            // than the management API's 5 s statistics interval, so unacknowledged messages show too.
+            var consumers = queues is null ? -1 : queues.Sum(q => q.Consumers);
+            if (queues is not null && missing == 0 && pending == 0
+                && Broker.EndpointQueues.All(name => queues.Any(q => q.Name == name && q.Consumers > 0)))
             {
                 doneSince ??= now;
                 if (now - doneSince >= TimeSpan.FromSeconds(6))
-                    return (queues, $"all recorded and queues empty after {(now - started).TotalSeconds:0} s");
+                    return (queues, $"all recorded, queues empty, every endpoint consuming after {(now - started).TotalSeconds:0} s");
             }
             else
             {
@@ -206,9 +210,10 @@ public static class FaultRun
             {
                 emptySince = null;
             }
-            if (pending != lastPending || (recorded?.Count ?? -1) != lastRecorded)
+            if (pending != lastPending || (recorded?.Count ?? -1) != lastRecorded || consumers != lastConsumers)
                 lastProgress = now;
             lastPending = pending;
+            lastConsumers = consumers;
             lastRecorded = recorded?.Count ?? -1;
             if (queues is not null && now - lastProgress > settings.StallTimeout)
                 return (queues, $"nothing moved for {settings.StallTimeout.TotalSeconds:0} s");

@@ -20,6 +20,7 @@ public sealed class FaultStack : IAsyncDisposable
     readonly FaultSettings _settings;
     readonly string _root;
     readonly string _script;
+    readonly string _appPassword = Token();
     bool _started;
 
     public string ApiKey { get; } = Token();
@@ -113,8 +114,6 @@ public sealed class FaultStack : IAsyncDisposable
             throw new InvalidOperationException($"The gateway was not ready within {_settings.ReadyTimeout.TotalSeconds:0} s; see {logs}/Gateway.log.");
         Console.WriteLine($"[faults] gateway {Gateway.BaseAddress} and workers {Workers.BaseAddress} ready (logs in {logs})");
     }
-
-    readonly string _appPassword = Token();
 
     /// <summary>A fresh database for every run, migrated like ./run.sh does, with the services' login role.</summary>
     async Task CreateDatabaseAsync(CancellationToken cancellationToken)

@@ -99,4 +99,5 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C cancels the run; the default 2 s before the process is ended would cut the stack's stop short.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });
