@@ -10,7 +10,7 @@ public class LegacyUpgradeTests
     private static readonly string[] Tables =
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
-        "messages", "lead_journeys", "lead_channels", "schema_migrations",
+        "messages", "lead_journeys", "schema_migrations",
     ];
 
     // The legacy shape of DESIGN.md, as Web PROXe created it on Supabase.
