@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Proxe.Bench.Workload;
 using Proxe.Contracts;
+using Proxe.Gateway.Brands;
+using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Workers.Interactions;
 using Proxe.Workers.Journey;
@@ -38,7 +40,7 @@ public static class CeilingRun
     public static IReadOnlyList<ChannelInteractionReceived> AsGatewayPublishes(Workload.Workload workload, string brand, DateTimeOffset now)
     {
         var errors = new Errors();
-        var interactions = workload.Items.Select(item => InteractionMapper.Map(item.Request, "", brand, "IN", now, errors)).ToList();
+        var interactions = workload.Items.Select(item => InteractionMapper.Map(item.Request, "", brand, new BrandSettings { DefaultRegion = "IN" }, now, errors)).ToList();
         return errors.Count == 0
             ? interactions.Select(interaction => interaction!).ToList()
             : throw new InvalidOperationException($"The gateway would refuse the workload: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {e.Value[0]}"))}");
