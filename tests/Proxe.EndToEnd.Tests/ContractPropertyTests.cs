@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using CsCheck;
+using Xunit.Abstractions;
 using Proxe.Contracts;
 
 namespace Proxe.EndToEnd.Tests;
@@ -13,7 +14,7 @@ namespace Proxe.EndToEnd.Tests;
 /// never dead-lettered, every 4xx records nothing, and nothing answers 5xx.
 /// Cases: <see cref="DefaultCases"/> per run; set PROXE_CONTRACT_CASES (e.g. 5000) for more, PROXE_CONTRACT_SEED to replay one run.
 /// </summary>
-public sealed class ContractPropertyTests(EndToEndHost host) : IClassFixture<EndToEndHost>
+public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper output) : IClassFixture<EndToEndHost>
 {
     const int DefaultCases = 300;
     readonly TestBrand _brand = host.Brand("property");
@@ -80,6 +81,9 @@ public sealed class ContractPropertyTests(EndToEndHost host) : IClassFixture<End
             var expected = s.Status is >= 200 and < 300 ? 1 : 0;
             Assert.True(times == expected, $"{s.Case.Format} answered {s.Status} and was recorded {times} time(s): {s.Case}");
         }
+
+        foreach (var format in sent.GroupBy(s => s.Case.Format))
+            output.WriteLine($"{format.Key}: {format.Count()} cases, {format.Count(s => s.Status is >= 200 and < 300)} accepted, {format.Count(s => s.Status == 400)} refused");
 
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
         // A contract that refused everything would satisfy the above: most generated cases are meant to be accepted.

@@ -324,7 +324,9 @@ public static class InteractionContract
             if (value >= Earliest && value <= receivedAt + MaxClockAhead)
                 return value;
 
-            var problem = $"Must lie between {Earliest:yyyy-MM-dd} and {MaxClockAhead.TotalMinutes:0} minutes after the gateway's clock.";
+            var problem = value < Earliest
+                ? $"Must not be before {Earliest:yyyy-MM-dd}."
+                : $"Must not be more than {MaxClockAhead.TotalMinutes:0} minutes in the future.";
             if (!Repairable(field, problem))
                 return value;
             Notes.Add($"{field}: {value:O} is outside the accepted window; the receive time is used.");
