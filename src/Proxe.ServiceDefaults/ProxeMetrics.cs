@@ -20,23 +20,27 @@ public sealed class ProxeMetrics
     static readonly IReadOnlyList<double> LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
     static readonly IReadOnlyList<long> BatchBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 
-    readonly Histogram<double> _interactionLag;
-    readonly Histogram<double> _journeyLag;
-    readonly Histogram<long> _batchSize;
+    // Static, as .NET's metrics guidance has it: one instrument per process, whatever the number of hosts. A meter per
+    // host (IMeterFactory) gives each host instruments of the same name; the OpenTelemetry SDK listens by meter name
+    // in the whole process, and once one host disposes its meter the stream of that name stops for the others too.
+    static readonly Meter Meter = new(MeterName);
 
+    static readonly Histogram<double> InteractionLag = Meter.CreateHistogram<double>("proxe.interaction.lag", "s",
+        "From the gateway receiving an interaction to the workers committing it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
+
+    static readonly Histogram<double> JourneyLag = Meter.CreateHistogram<double>("proxe.journey.lag", "s",
+        "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
+
+    static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
+        "Interactions per batch a channel consumer takes from its queue.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+
+    /// <summary>The spool's gauges read this host's spool, so they live on this host's meter.</summary>
     public ProxeMetrics(IMeterFactory meterFactory, IEnumerable<SpoolSource> spools)
     {
-        var meter = meterFactory.Create(MeterName);
-        _interactionLag = meter.CreateHistogram<double>("proxe.interaction.lag", "s",
-            "From the gateway receiving an interaction to the workers committing it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
-        _journeyLag = meter.CreateHistogram<double>("proxe.journey.lag", "s",
-            "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
-        _batchSize = meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
-            "Interactions per batch a channel consumer takes from its queue.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
-
         var sources = spools.ToArray();
         if (sources.Length == 0)
             return;
+        var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("proxe.spool.depth", () => sources.Select(s => new Measurement<long>(s.Read().Depth)), "{event}",
             "Accepted events in the gateway's local spool, waiting for the broker.");
         meter.CreateObservableGauge("proxe.spool.oldest_age", () => sources.Select(s => new Measurement<double>(s.Read().OldestAge.TotalSeconds)), "s",
@@ -44,14 +48,14 @@ public sealed class ProxeMetrics
     }
 
     public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
-        _interactionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));
+        InteractionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));
 
     public void JourneyApplied(string channel, DateTimeOffset sentAt, DateTimeOffset appliedAt) =>
-        _journeyLag.Record(Seconds(appliedAt - sentAt), new KeyValuePair<string, object?>("channel", channel));
+        JourneyLag.Record(Seconds(appliedAt - sentAt), new KeyValuePair<string, object?>("channel", channel));
 
     /// <summary>For a Batch&lt;T&gt; consumer, once per batch (MassTransit's consume observers see the messages, not the batch).</summary>
     public void BatchRecorded(string queue, int size) =>
-        _batchSize.Record(size, new KeyValuePair<string, object?>("queue", queue));
+        BatchSize.Record(size, new KeyValuePair<string, object?>("queue", queue));
 
     // Clocks of two machines: a slightly negative difference is skew, not time travel.
     static double Seconds(TimeSpan lag) => Math.Max(0, lag.TotalSeconds);

@@ -82,7 +82,7 @@ public sealed partial class DemoCommandTests(EndToEndHost host, ITestOutputHelpe
             gateway.PostAsync(step with { OccurredAt = DateTimeOffset.UtcNow.AddHours(1), Customer = new() }, CancellationToken.None));
 
         Assert.StartsWith($"The gateway refused whatsapp event {step.ExternalEventId} (400 Bad Request):", refused.Message);
-        Assert.Contains("  occurred_at: Must lie between 2000-01-01 and 5 minutes after the gateway's clock.", refused.Message);
+        Assert.Contains("  occurred_at: Must not be more than 5 minutes in the future.", refused.Message);
         Assert.Contains("  customer: At least one identity is required", refused.Message);
     }
 

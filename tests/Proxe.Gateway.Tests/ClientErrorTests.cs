@@ -1,8 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 using Microsoft.Extensions.DependencyInjection;
 using Proxe.Gateway.Http;
 using Proxe.Testing;
@@ -34,6 +38,46 @@ public sealed class ClientErrorTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         context.Response.Body.Position = 0;
         Assert.Equal(status, JsonDocument.Parse(context.Response.Body).RootElement.GetProperty("status").GetInt32());
         Assert.False(await handler.TryHandleAsync(new DefaultHttpContext(), new InvalidOperationException(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_body_sent_too_slowly_to_the_real_server_gets_a_408_problem()
+    {
+        await using var factory = new GatewayFactory(rabbit.AmqpUri);
+        factory.UseKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(2)));
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(address.Host, address.Port);
+        var stream = socket.GetStream();
+        // The headers promise 5,000 bytes; one arrives, then nothing: far below 1,000 bytes/s once the grace period is over.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "POST /v1/interactions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+            $"X-Proxe-Key: {GatewayFactory.AcmeKey}\r\nContent-Length: 5000\r\n\r\n{{"));
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var statusLine = await reader.ReadLineAsync(timeout.Token);
+        var answer = statusLine + "\n" + await ReadHeadersAndSomeBodyAsync(reader, timeout.Token);
+
+        Assert.StartsWith("HTTP/1.1 408", statusLine);
+        Assert.Contains("application/problem+json", answer);
+        Assert.Contains("\"status\":408", answer);
+    }
+
+    static async Task<string> ReadHeadersAndSomeBodyAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[4096];
+        while (!text.ToString().Contains("\"status\"", StringComparison.Ordinal))
+        {
+            var read = await reader.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+                break;
+            text.Append(buffer, 0, read);
+        }
+        return text.ToString();
     }
 
     [Theory]

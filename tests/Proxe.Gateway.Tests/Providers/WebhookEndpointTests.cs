@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
+using Proxe.Gateway.Publishing;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
 using RabbitMQ.Client;
@@ -85,15 +86,17 @@ public sealed class WebhookEndpointTests(RabbitMqFixture rabbit) : ProviderEndpo
     }
 
     [Fact]
-    public async Task Broker_down_is_503_with_Retry_After_and_nothing_half_accepted()
+    public async Task Broker_down_is_answered_from_the_spool_with_the_whole_request_in_it()
     {
         await using var offline = Gateway(new Uri("amqp://guest:guest@127.0.0.1:1/"), ProviderTestData.Settings());
         var body = ProviderTestData.Sample("instagram_dm.json");
 
         var response = await PostJson(offline.CreateClient(), "/webhooks/meta", body, (HubSignature.Header, HubSignature.Sign(body, ProviderTestData.AcmeMetaSecret)));
 
-        await AssertProblem(response, HttpStatusCode.ServiceUnavailable);
-        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.Contains(InteractionPublisher.SpooledHeader));
+        var spooled = offline.Services.GetRequiredService<ISpoolStatus>().Current;
+        Assert.Equal((1, 1), (spooled.Requests, spooled.Interactions));
     }
 
     [Fact]
