@@ -60,6 +60,7 @@ public static class FaultRun
     {
         var faults = Fault.All(settings).Where(f => settings.Faults.Contains(f.Id)).ToList();
         var results = new List<FaultResult>();
+        IReadOnlyList<string> missingMetrics;
         await using (var stack = new FaultStack(settings))
         {
             try
@@ -80,14 +81,19 @@ public static class FaultRun
                 results.Add(result);
                 Print(result);
             }
+
+            missingMetrics = await MetricsCheck.MissingAsync(settings, cancellationToken);
         }
 
         PrintSummary(results);
+        Console.WriteLine(missingMetrics.Count == 0
+            ? "[faults] metrics: every series the alerts need is on the workers' and the gateway's /metrics"
+            : $"[faults] FAIL: metrics missing: {string.Join(", ", missingMetrics)}");
         var failed = results.Where(r => r.Failures.Count > 0).Select(r => r.Fault.Id).ToList();
         Console.WriteLine(failed.Count == 0
             ? $"[faults] PASS: all {results.Count} faults ended with every figure at zero"
             : $"[faults] FAIL: {failed.Count} of {results.Count} faults failed: {string.Join(", ", failed)}");
-        return failed.Count == 0 && results.Count > 0 ? 0 : 1;
+        return failed.Count == 0 && results.Count > 0 && missingMetrics.Count == 0 ? 0 : 1;
     }
 
     static async Task<FaultResult> RunFaultAsync(FaultStack stack, NpgsqlDataSource database, FaultSettings settings, Fault fault, int seed,

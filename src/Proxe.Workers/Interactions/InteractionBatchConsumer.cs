@@ -1,5 +1,7 @@
 using MassTransit;
 using Proxe.Contracts;
+using Proxe.Messaging;
+using Proxe.ServiceDefaults;
 using Proxe.Workers.Persistence;
 
 namespace Proxe.Workers.Interactions;
@@ -9,11 +11,12 @@ namespace Proxe.Workers.Interactions;
 /// duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are
 /// refused, the events of those recorded must still leave, while the batch fails so the culprits reach _error.
 /// </summary>
-public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions) : IConsumer<Batch<ChannelInteractionReceived>>
+public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions, ProxeMetrics metrics) : IConsumer<Batch<ChannelInteractionReceived>>
 {
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionReceived>> context)
     {
         var deliveries = context.Message;
+        metrics.BatchRecorded(MessagingTopology.QueueFor(sessions.Channel), deliveries.Length);
         var outcome = await recorder.RecordBatchAsync(deliveries.Select(delivery => delivery.Message).ToList(), sessions, context.CancellationToken);
         await context.PublishBatch(outcome.Events(), context.CancellationToken);
 
