@@ -13,7 +13,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log=.proxe/test.log
 rc=0
-dotnet test Proxe.sln --nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log" || rc=$?
+# Built once, then the test assemblies one after the other (-m:1): on two cores, eight test hosts at once time each other out.
+dotnet build Proxe.sln --nologo -v q 2>&1 | tee "$log" || rc=$?
+if [ "$rc" = 0 ]; then
+  dotnet test Proxe.sln --no-build -m:1 --nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee -a "$log" || rc=$?
+fi
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 read -r failed passed skipped assemblies < <(
