@@ -313,7 +313,7 @@ public static class InteractionContract
                 return null;
 
             if (JsonFields.FindUnstorable(json) is { } bad)
-                return DropJson(field, $"Must be storable JSON: the string at {bad.Path} {bad.Reason}.");
+                return DropJson(field, $"Must be storable JSON: the value at {bad.Path} {bad.Reason}.");
             if (Domain.Text.Utf8Length(json.GetRawText()) > MaxJsonBytes)
                 return DropJson(field, $"Must be at most {MaxJsonBytes} bytes of JSON.");
             return json;
