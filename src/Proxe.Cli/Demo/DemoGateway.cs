@@ -89,7 +89,7 @@ public sealed class DemoGateway(HttpClient client, string apiKey)
         }
         catch (JsonException)
         {
-            return new ProblemDetails { Detail = body.Length > 200 ? body[..200] + "…" : body };
+            return new ProblemDetails { Detail = body.Length > 200 ? Proxe.Domain.Text.Prefix(body, 200) + "…" : body };
         }
     }
 

@@ -157,7 +157,7 @@ public static class DemoRun
 
     static string Preview(string? content) => content is null
         ? ""
-        : content.Length <= PreviewLength ? $"\"{content}\"" : $"\"{content[..(PreviewLength - 1)]}…\"";
+        : content.Length <= PreviewLength ? $"\"{content}\"" : $"\"{Proxe.Domain.Text.Prefix(content, PreviewLength - 1)}…\"";
 
     static string Literal(string value) => $"'{value.Replace("'", "''")}'";
 }
