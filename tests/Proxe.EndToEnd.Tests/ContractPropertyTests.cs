@@ -104,7 +104,20 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
         }, iter: count, threads: 1, seed: seed);
 
         var accepted = sent.Where(s => s.Status is >= 200 and < 300).ToList();
-        await host.WaitForJourneyAsync([.. accepted.Select(s => EndToEndHost.InteractionId(_brand, s.Channel, s.EventId))]);
+        try
+        {
+            await host.WaitForJourneyAsync([.. accepted.Select(s => EndToEndHost.InteractionId(_brand, s.Channel, s.EventId))]);
+        }
+        catch (TimeoutException)
+        {
+            // Name the inputs that got a 2xx and were never recorded (the seed alone cannot replay them: ids are fresh each run).
+            var lost = accepted.Where(s => host.Probe.JourneyHandled(EndToEndHost.InteractionId(_brand, s.Channel, s.EventId)) == 0).Take(5)
+                .Select(s => $"{s.Case} (answered {s.Status}); text {Json(s.Case.Text.Length > 300 ? s.Case.Text[..300] : s.Case.Text)}, " +
+                             $"name {Json(s.Case.Name.Length > 300 ? s.Case.Name[..300] : s.Case.Name)}, phone {Json(s.Case.Phone)}, email {Json(s.Case.Email)}, number {s.Case.Number}");
+            throw new Xunit.Sdk.XunitException(
+                $"{accepted.Count(s => host.Probe.JourneyHandled(EndToEndHost.InteractionId(_brand, s.Channel, s.EventId)) == 0)} accepted interaction(s) were never recorded " +
+                $"({await host.ErrorQueueDepthAsync()} in the _error queues), e.g.:\n{string.Join("\n", lost)}");
+        }
 
         var recorded = (await host.QueryAsync<(string, string, long)>(
                 "SELECT channel, external_id, count(*) FROM messages WHERE brand = @brand GROUP BY channel, external_id", new { brand = _brand.Name }))
