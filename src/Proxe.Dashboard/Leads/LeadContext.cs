@@ -83,7 +83,10 @@ public static class LeadContextEndpoint
         db.Messages.Where(m => m.LeadId == id)
             .OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id)
             .Take(take)
-            .Select(m => new LeadMessage { Channel = m.Channel, Sender = m.Sender, Content = m.Content, MessageType = m.MessageType, OccurredAt = m.OccurredAt });
+            .Select(m => new LeadMessage
+            {
+                Channel = m.Channel, Sender = m.Sender, Content = m.Content, MessageType = m.MessageType, OccurredAt = m.OccurredAt,
+            });
 
     internal static async Task<Results<Ok<LeadContext>, ValidationProblem, ProblemHttpResult>> GetContext(
         ClaimsPrincipal user, ReaderDatabase database, string id,

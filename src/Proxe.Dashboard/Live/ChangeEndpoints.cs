@@ -42,7 +42,8 @@ public static class ChangeEndpoints
 
         var latest = await database.ReadAsync(brands, db => Latest(db, leadId ?? Guid.Empty).SingleAsync(cancellationToken), cancellationToken);
 
-        var version = string.Join('-', new[] { latest.Leads, latest.Messages, latest.LeadMessages }.Select(t => (t?.Ticks ?? 0).ToString("x", CultureInfo.InvariantCulture)));
+        var version = string.Join('-', new[] { latest.Leads, latest.Messages, latest.LeadMessages }
+            .Select(t => (t?.Ticks ?? 0).ToString("x", CultureInfo.InvariantCulture)));
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         context.Response.Headers.ETag = etag.ToString();
         if (EntityTagHeaderValue.TryParseList(context.Request.Headers.IfNoneMatch.Where(v => v is not null).Select(v => v!).ToList(), out var sent) && sent.Any(e => e.Compare(etag, useStrongComparison: false)))
