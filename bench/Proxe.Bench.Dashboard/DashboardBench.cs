@@ -1,12 +1,13 @@
 extern alias dashboard;
 
 using System.Diagnostics;
-using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Proxe.Database;
 using dashboard::Proxe.Dashboard.Data;
 using dashboard::Proxe.Dashboard.Leads;
 using dashboard::Proxe.Dashboard.Stats;
@@ -128,34 +129,38 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
         var lead = DataGenerator.IdOf(BenchLead());
         var phone = DataGenerator.PhoneOf(BenchLead());
         var end = DataGenerator.Start.AddDays(365);
-        var month = new { from = LeadQueries.Timestamp(end.AddDays(-30)), to = LeadQueries.Timestamp(end), limit = 20, interval = "day" };
-        var list = LeadQueries.ListCommand(new LeadFilter());
-        var search = LeadQueries.ListCommand(new LeadFilter(Phone: phone));
-        var filtered = LeadQueries.ListCommand(new LeadFilter(Channel: "voice", CrossChannel: true));
-        var export = LeadExport.Command(new LeadFilter());
+        var monthStart = end.AddDays(-30);
 
-        (string Name, string Sql, object Parameters)[] queries =
+        (string Name, Func<ProxeDbContext, IQueryable> Query)[] queries =
         [
-            ("list", list.Sql, list.Parameters),
-            ("list channel=voice cross_channel", filtered.Sql, filtered.Parameters),
-            ("phone search", search.Sql, search.Parameters),
-            ("lead detail", LeadQueries.DetailSql, new { id = lead }),
-            ("timeline", LeadQueries.MessagesSql, new { lead_id = lead, cursor_at = (string?)null, cursor_id = Guid.Empty, limit = 100 }),
-            ("context: lead and channels", LeadContextEndpoint.LeadSql, new { id = lead }),
-            ("context: newest messages", LeadContextEndpoint.NewestMessagesSql, new { id = lead, take = 21 }),
-            ("stats first-touchpoints", LeadQueries.FirstTouchpointSql, new { }),
-            ("stats journeys: paths (30 days)", StatsQueries.JourneyPathsSql, month),
-            ("stats journeys: first/last (30 days)", StatsQueries.FirstLastSql, month),
-            ("stats leads: new per day (30 days)", StatsQueries.NewLeadsSql, month),
-            ("stats leads: active per day (30 days)", StatsQueries.ActiveLeadsSql, month),
-            ("export", export.Sql, export.Parameters),
+            ("list", db => LeadQueries.List(db, new LeadFilter())),
+            ("list channel=voice cross_channel", db => LeadQueries.List(db, new LeadFilter(Channel: "voice", CrossChannel: true))),
+            ("phone search", db => LeadQueries.List(db, new LeadFilter(Phone: phone))),
+            ("lead detail", db => LeadQueries.Detail(db, lead)),
+            ("timeline", db => LeadQueries.Messages(db, lead, null, null, 100)),
+            ("context: lead and channels", db => LeadContextEndpoint.LeadWithChannels(db, lead)),
+            ("context: newest messages", db => LeadContextEndpoint.NewestMessages(db, lead, 21)),
+            ("stats first-touchpoints", LeadQueries.FirstTouchpoints),
+            ("stats journeys: paths (30 days)", db => StatsQueries.JourneyPaths(db, monthStart, end, 20)),
+            ("stats journeys: first/last (30 days)", db => StatsQueries.FirstLast(db, monthStart, end)),
+            ("stats leads: new per day (30 days)", db => StatsQueries.NewLeads(db, monthStart, end, "day")),
+            ("stats leads: active per day (30 days)", db => StatsQueries.ActiveLeads(db, monthStart, end, "day")),
+            ("export", db => LeadExport.Rows(db, new LeadFilter())),
         ];
 
-        foreach (var (name, sql, parameters) in queries)
+        foreach (var (name, query) in queries)
         {
-            var plan = await database.ReadAsync([DataGenerator.Brand], async c =>
-                (await c.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS) " + sql, parameters, cancellationToken: cancellationToken))).ToList(),
-                cancellationToken);
+            // The command EF Core sends for the endpoint's query, parameters included, behind EXPLAIN.
+            var plan = await database.ReadAsync([DataGenerator.Brand], async db =>
+            {
+                await using var command = query(db).CreateDbCommand();
+                command.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + command.CommandText;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var lines = new List<string>();
+                while (await reader.ReadAsync(cancellationToken))
+                    lines.Add(reader.GetString(0));
+                return lines;
+            }, cancellationToken);
             var indexes = plan.Where(l => l.Contains("Index", StringComparison.Ordinal))
                 .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"using (\w+)").Groups[1].Value).Where(i => i.Length > 0).Distinct();
             var seqScans = plan.Where(l => l.Contains("Seq Scan on", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[3]).Distinct().ToList();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Proxe.Database;
 using Proxe.Dashboard.Leads;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
@@ -52,7 +53,8 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString("Proxe")
             ?? throw new InvalidOperationException("ConnectionStrings:Proxe is not configured.");
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        // Pooled: a request's context costs no allocation of its services, only the connection it borrows.
+        builder.Services.AddPooledDbContextFactory<ProxeDbContext>(options => ProxeDbContext.Configure(options, connectionString));
         builder.Services.AddSingleton<ReaderDatabase>();
         builder.AddPostgresReadiness();
         return builder;

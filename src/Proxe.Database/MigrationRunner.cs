@@ -13,6 +13,8 @@ namespace Proxe.Database;
 /// (V1__name.sql, not NNN_name.sql) and DbUp has neither checksums nor a lock.
 /// Needs a session-level connection: through a transaction-mode pooler (pgbouncer, Supabase port 6543)
 /// the advisory lock would not hold, so migrate over a direct or session-mode connection.
+/// Plain Npgsql rather than <see cref="ProxeDbContext"/>: it runs whole SQL files statement by statement on the one
+/// connection that holds the lock, before the schema EF Core maps even exists.
 /// </remarks>
 public static class MigrationRunner
 {
@@ -128,10 +130,10 @@ public static class MigrationRunner
             "INSERT INTO schema_migrations (version, name, checksum, execution_ms) VALUES (@version, @name, @checksum, @ms)",
             connection, transaction))
         {
-            record.Parameters.AddWithValue("version", migration.Version);
-            record.Parameters.AddWithValue("name", migration.Name);
-            record.Parameters.AddWithValue("checksum", migration.Checksum);
-            record.Parameters.AddWithValue("ms", (int)stopwatch.ElapsedMilliseconds);
+            record.Parameters.Add(new NpgsqlParameter<int>("version", migration.Version));
+            record.Parameters.Add(new NpgsqlParameter<string>("name", migration.Name));
+            record.Parameters.Add(new NpgsqlParameter<string>("checksum", migration.Checksum));
+            record.Parameters.Add(new NpgsqlParameter<int>("ms", (int)stopwatch.ElapsedMilliseconds));
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -214,7 +216,7 @@ public static class MigrationRunner
     private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("key", LockKey);
+        command.Parameters.Add(new NpgsqlParameter<long>("key", LockKey));
         return (T?)await command.ExecuteScalarAsync(cancellationToken);
     }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Proxe.Dashboard.Data;
 
@@ -55,18 +55,18 @@ public sealed class HostTests(DashboardApp app)
     {
         var database = app.Factory.Services.GetRequiredService<ReaderDatabase>();
 
-        var (user, leads, brands, messages) = await database.ReadAsync([SeedData.Acme], c =>
-            c.QuerySingleAsync<(string, long, string[], long)>("""
-                SELECT current_user::text, (SELECT count(*) FROM all_leads), (SELECT array_agg(DISTINCT brand) FROM unified_leads),
-                       (SELECT count(*) FROM messages)
-                """), CancellationToken.None);
+        var (user, leads, brands, messages) = await database.ReadAsync([SeedData.Acme], async db => (
+            await db.Database.SqlQuery<string>($"SELECT current_user::text AS \"Value\"").SingleAsync(),
+            await db.Leads.LongCountAsync(),
+            await db.UnifiedLeads.Select(u => u.Brand).Distinct().ToArrayAsync(),
+            await db.Messages.LongCountAsync()), CancellationToken.None);
 
         Assert.Equal("proxe_reader", user);
         Assert.Equal(4, leads);
         Assert.Equal([SeedData.Acme], brands);
         Assert.Equal(9, messages);
 
-        var outside = await database.ReadAsync([], c => c.ExecuteScalarAsync<long>("SELECT count(*) FROM all_leads"), CancellationToken.None);
+        var outside = await database.ReadAsync([], db => db.Leads.LongCountAsync(), CancellationToken.None);
         Assert.Equal(0, outside);
     }
 }

@@ -1,4 +1,4 @@
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Proxe.Testing;
 
@@ -62,24 +62,19 @@ public class LegacyUpgradeTests
 
         await MigrationRunner.MigrateAsync(database.ConnectionString);
 
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        var sessions = (await db.QueryAsync<LegacySession>(
-            """
-            SELECT id, external_session_id AS ExternalSessionId, customer_name AS UserName, customer_email AS Email,
-                   customer_phone AS Phone, brand, booking_status AS BookingStatus, booking_date AS BookingDate,
-                   booking_time AS BookingTime, google_event_id AS GoogleEventId, conversation_summary AS ConversationSummary,
-                   message_count AS MessageCount, created_at AS CreatedAt
-            FROM web_sessions ORDER BY id
-            """)).ToList();
+        await using var db = database.CreateDbContext();
+        var sessions = await db.WebSessions.OrderBy(s => s.Id)
+            .Select(s => new LegacySession(s.Id, s.ExternalSessionId!, s.CustomerName, s.CustomerEmail, s.CustomerPhone, s.Brand,
+                s.BookingStatus, s.BookingDate, s.BookingTime, s.GoogleEventId, s.ConversationSummary, s.MessageCount, s.CreatedAt))
+            .ToListAsync();
         Assert.Equal(Legacy, sessions);
 
-        var websites = await db.QueryAsync<string>("SELECT DISTINCT website_url FROM web_sessions");
+        var websites = await db.WebSessions.Select(s => s.WebsiteUrl).Distinct().ToListAsync();
         Assert.Equal(["https://proxe.example"], websites);
-        var inputs = await db.ExecuteScalarAsync<string>("SELECT user_inputs_summary FROM web_sessions WHERE external_session_id = 's-1'");
+        var inputs = await db.WebSessions.Where(s => s.ExternalSessionId == "s-1").Select(s => s.UserInputsSummary).SingleAsync();
         Assert.Equal("""{"interest": "demo"}""", inputs);
-        var kept = await db.ExecuteScalarAsync<string>(
-            "SELECT channel_data -> 'legacy_session' ->> 'phone' FROM web_sessions WHERE external_session_id = 's-3'");
-        Assert.Equal("+91-98765-43210", kept);
+        var channelData = await db.WebSessions.Where(s => s.ExternalSessionId == "s-3").Select(s => s.ChannelData).SingleAsync();
+        Assert.Equal("+91-98765-43210", channelData.GetProperty("legacy_session").GetProperty("phone").GetString());
     }
 
     [Fact]
@@ -89,42 +84,39 @@ public class LegacyUpgradeTests
 
         await MigrationRunner.MigrateAsync(database.ConnectionString);
 
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        var leads = (await db.QueryAsync<(Guid Id, string Brand, string? Phone, string? Name, string? Email, string First, string Last)>(
-            """
-            SELECT id, brand, customer_phone_normalized, customer_name, email, first_touchpoint, last_touchpoint
-            FROM all_leads ORDER BY created_at
-            """)).ToList();
+        await using var db = database.CreateDbContext();
+        var leads = await db.Leads.OrderBy(l => l.CreatedAt)
+            .Select(l => new UpgradedLead(l.Id, l.Brand, l.CustomerPhoneNormalized, l.CustomerName, l.Email, l.FirstTouchpoint, l.LastTouchpoint))
+            .ToListAsync();
 
         Assert.Equal(
             [
-                (Legacy[0].Id, "proxe", "919876543210", "Johnny", "john@example.test", "web", "web"),
-                (Legacy[3].Id, "acme", "919876543210", "John", null, "web", "web"),
-                (Legacy[4].Id, "proxe", null, "Anon", "anon@example.test", "web", "web"),
-                (Legacy[5].Id, "proxe", "14155550100", "Mia", null, "web", "web"),
+                new UpgradedLead(Legacy[0].Id, "proxe", "919876543210", "Johnny", "john@example.test", "web", "web"),
+                new UpgradedLead(Legacy[3].Id, "acme", "919876543210", "John", null, "web", "web"),
+                new UpgradedLead(Legacy[4].Id, "proxe", null, "Anon", "anon@example.test", "web", "web"),
+                new UpgradedLead(Legacy[5].Id, "proxe", "14155550100", "Mia", null, "web", "web"),
             ],
             leads);
 
-        var johnsSessions = await db.QueryAsync<string>(
-            "SELECT external_session_id FROM web_sessions WHERE lead_id = @id ORDER BY external_session_id", new { Legacy[0].Id });
+        var johnsSessions = await db.WebSessions.Where(s => s.LeadId == Legacy[0].Id)
+            .OrderBy(s => s.ExternalSessionId).Select(s => s.ExternalSessionId).ToListAsync();
         Assert.Equal(["s-1", "s-2", "s-3"], johnsSessions);
 
-        var identities = await db.QueryAsync<(string Brand, string Kind, string Value, Guid LeadId)>(
-            "SELECT brand, kind, value, lead_id FROM lead_identities ORDER BY brand, kind, value");
+        var identities = await db.LeadIdentities.OrderBy(i => i.Brand).ThenBy(i => i.Kind).ThenBy(i => i.Value)
+            .Select(i => new UpgradedIdentity(i.Brand, i.Kind, i.Value, i.LeadId))
+            .ToListAsync();
         Assert.Equal(
             [
-                ("acme", "phone", "919876543210", Legacy[3].Id),
-                ("proxe", "email", "anon@example.test", Legacy[4].Id),
-                ("proxe", "email", "john@example.test", Legacy[0].Id),
-                ("proxe", "phone", "14155550100", Legacy[5].Id),
-                ("proxe", "phone", "919876543210", Legacy[0].Id),
+                new UpgradedIdentity("acme", "phone", "919876543210", Legacy[3].Id),
+                new UpgradedIdentity("proxe", "email", "anon@example.test", Legacy[4].Id),
+                new UpgradedIdentity("proxe", "email", "john@example.test", Legacy[0].Id),
+                new UpgradedIdentity("proxe", "phone", "14155550100", Legacy[5].Id),
+                new UpgradedIdentity("proxe", "phone", "919876543210", Legacy[0].Id),
             ],
             identities);
 
-        var metadata = await db.ExecuteScalarAsync<string>(
-            "SELECT metadata -> 'web' ->> 'session_count' || '/' || (metadata -> 'web' ->> 'message_count') FROM unified_leads WHERE id = @id",
-            new { Legacy[0].Id });
-        Assert.Equal("3/7", metadata);
+        var web = (await db.UnifiedLeads.Where(u => u.Id == Legacy[0].Id).Select(u => u.Metadata).SingleAsync()).GetProperty("web");
+        Assert.Equal("3/7", $"{web.GetProperty("session_count")}/{web.GetProperty("message_count")}");
     }
 
     [Fact]
@@ -132,22 +124,21 @@ public class LegacyUpgradeTests
     {
         await using var database = await LegacyDatabaseAsync();
         await MigrationRunner.MigrateAsync(database.ConnectionString);
-        await using var db = await database.DataSource.OpenConnectionAsync();
+        await using var db = database.CreateDbContext();
         var before = await SnapshotAsync(db);
 
         // As in Supabase's SQL editor: the same files run again by hand, in order.
         foreach (var migration in Migration.Embedded())
         {
-            await using var again = new NpgsqlCommand(migration.Sql, db);
-            await again.ExecuteNonQueryAsync();
+            await RunScriptAsync(database, migration.Sql);
         }
 
         var applied = await MigrationRunner.MigrateAsync(database.ConnectionString);
 
         Assert.Empty(applied);
         Assert.Equal(before, await SnapshotAsync(db));
-        Assert.Null(await db.ExecuteScalarAsync<string?>("SELECT to_regclass('sessions')::text"));
-        Assert.Equal(Legacy.Length, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM sessions_legacy"));
+        Assert.Null(await TestData.RegclassAsync(db, "sessions"));
+        Assert.Equal(Legacy.Length, (await db.Database.SqlQuery<int>($"""SELECT count(*)::int AS "Value" FROM sessions_legacy""").ToListAsync()).Single());
     }
 
     [Fact]
@@ -157,68 +148,80 @@ public class LegacyUpgradeTests
 
         var applied = await MigrationRunner.MigrateAsync(database.ConnectionString);
 
-        await using var db = await database.DataSource.OpenConnectionAsync();
+        await using var db = database.CreateDbContext();
         Assert.Equal(Migration.Embedded().Select(migration => migration.Name), applied);
-        var tables = await db.QueryAsync<string>(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+        var tables = await db.Database.SqlQuery<string>(
+            $"""SELECT table_name::text AS "Value" FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name""")
+            .ToListAsync();
         Assert.Equal(Tables.Order(StringComparer.Ordinal), tables);
-        Assert.Equal("VIEW", await db.ExecuteScalarAsync<string>(
-            "SELECT table_type FROM information_schema.tables WHERE table_name = 'unified_leads'"));
-        Assert.Equal(Tables.Length, await db.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM pg_class WHERE relname = ANY(@Tables) AND relrowsecurity", new { Tables }));
-        Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM all_leads"));
+        Assert.Equal("VIEW", (await db.Database.SqlQuery<string>(
+            $"""SELECT table_type::text AS "Value" FROM information_schema.tables WHERE table_name = 'unified_leads'""").ToListAsync()).Single());
+        Assert.Equal(Tables.Length, (await db.Database.SqlQuery<int>(
+            $"""SELECT count(*)::int AS "Value" FROM pg_class WHERE relname = ANY({Tables}) AND relrowsecurity""").ToListAsync()).Single());
+        Assert.Equal(0, await db.Leads.CountAsync());
 
         var before = await SnapshotAsync(db);
-        await using (var again = new NpgsqlCommand(Migration.Embedded()[0].Sql, db))
-        {
-            await again.ExecuteNonQueryAsync();
-        }
+        await RunScriptAsync(database, Migration.Embedded()[0].Sql);
 
         Assert.Equal(before, await SnapshotAsync(db));
     }
 
+    private const string DemoInterest = """{"interest": "demo"}""";
+
     private static async Task<PostgresDatabaseFixture> LegacyDatabaseAsync()
     {
         var database = await PostgresDatabaseFixture.CreateAsync(migrate: false);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        await db.ExecuteAsync(LegacySchema);
+        await RunScriptAsync(database, LegacySchema);
+        await using var db = database.CreateDbContext();
         foreach (var row in Legacy)
         {
-            await db.ExecuteAsync(
-                """
+            await db.Database.ExecuteSqlAsync(
+                $"""
                 INSERT INTO sessions (id, external_session_id, user_name, email, phone, website_url, brand, booking_status,
                                       booking_date, booking_time, google_event_id, conversation_summary, user_inputs_summary,
                                       message_count, last_message_at, created_at, updated_at)
-                VALUES (@Id, @ExternalSessionId, @UserName, @Email, @Phone, 'https://proxe.example', @Brand, @BookingStatus,
-                        @BookingDate, @BookingTime, @GoogleEventId, @ConversationSummary,
-                        CASE WHEN @ExternalSessionId = 's-1' THEN '{"interest": "demo"}'::jsonb END,
-                        @MessageCount, @CreatedAt, @CreatedAt, @CreatedAt)
-                """,
-                row);
+                VALUES ({row.Id}, {row.ExternalSessionId}, {row.UserName}, {row.Email}, {row.Phone}, 'https://proxe.example', {row.Brand},
+                        {row.BookingStatus}, {row.BookingDate}, {row.BookingTime}, {row.GoogleEventId}, {row.ConversationSummary},
+                        CASE WHEN {row.ExternalSessionId} = 's-1' THEN {DemoInterest}::jsonb END,
+                        {row.MessageCount}, {row.CreatedAt}, {row.CreatedAt}, {row.CreatedAt})
+                """);
         }
 
         return database;
     }
 
+    /// <summary>A whole SQL file as the SQL editor runs it: one command, no parameters (EF Core would read its braces as placeholders).</summary>
+    private static async Task RunScriptAsync(PostgresDatabaseFixture database, string sql)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Every row of every PROXe table and the view, as text.</summary>
-    private static async Task<string> SnapshotAsync(NpgsqlConnection db)
+    private static async Task<string> SnapshotAsync(ProxeDbContext db)
     {
         var parts = new List<string>();
         foreach (var relation in Tables.Append("unified_leads").Append("sessions_legacy"))
         {
-            if (await db.ExecuteScalarAsync<string?>("SELECT to_regclass(@relation)::text", new { relation }) is null)
+            if (await TestData.RegclassAsync(db, relation) is null)
             {
                 continue;
             }
 
-            parts.Add(relation + ": " + await db.ExecuteScalarAsync<string>(
-                $"SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text), '[]')::text FROM {relation} t"));
+            // The relation's name is one of the lists above, never input.
+            var rows = $"""SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text), '[]')::text AS "Value" FROM {relation} t""";
+            parts.Add(relation + ": " + (await db.Database.SqlQueryRaw<string>(rows).ToListAsync()).Single());
         }
 
         return string.Join("\n", parts);
     }
 
     private static DateTime Day(int day) => new(2025, 1, day, 9, 0, 0, DateTimeKind.Utc);
+
+    public sealed record UpgradedLead(Guid Id, string Brand, string? Phone, string? Name, string? Email, string First, string Last);
+
+    public sealed record UpgradedIdentity(string Brand, string Kind, string Value, Guid LeadId);
 
     public sealed record LegacySession(
         Guid Id, string ExternalSessionId, string? UserName, string? Email, string? Phone, string Brand, string? BookingStatus,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Proxe.Cli.Migrations;
 using Proxe.Testing;
 
@@ -16,8 +16,8 @@ public class MigrateCommandTests
         var exitCode = await root.Parse(["migrate", "--connection-string", database.ConnectionString]).InvokeAsync();
 
         Assert.Equal(0, exitCode);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal(Migration.Embedded().Select(migration => migration.Name), await db.QueryAsync<string>("SELECT name FROM schema_migrations ORDER BY version"));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(Migration.Embedded().Select(migration => migration.Name), await db.SchemaMigrations.OrderBy(m => m.Version).Select(m => m.Name).ToListAsync());
     }
 
     [Fact]

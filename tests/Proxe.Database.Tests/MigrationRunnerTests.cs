@@ -1,4 +1,4 @@
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Proxe.Testing;
 
 namespace Proxe.Database.Tests;
@@ -23,11 +23,10 @@ public class MigrationRunnerTests : IDisposable
 
         Assert.Equal(["001_first.sql", "002_second.sql", "010_third.sql"], first);
         Assert.Empty(second);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal(["first", "second", "third"], await db.QueryAsync<string>("SELECT name FROM applied ORDER BY seq"));
-        var recorded = await db.QueryAsync<(int Version, string Name, string Checksum)>(
-            "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
-        Assert.Equal(migrations.Select(m => (m.Version, m.Name, m.Checksum)), recorded);
+        await using var db = database.CreateDbContext();
+        Assert.Equal(["first", "second", "third"], await db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM applied ORDER BY seq").ToListAsync());
+        var recorded = await db.SchemaMigrations.OrderBy(m => m.Version).Select(m => new { m.Version, m.Name, m.Checksum }).ToListAsync();
+        Assert.Equal(migrations.Select(m => (m.Version, m.Name, m.Checksum)), recorded.Select(m => (m.Version, m.Name, m.Checksum)));
     }
 
     [Fact]
@@ -43,10 +42,10 @@ public class MigrationRunnerTests : IDisposable
 
         Assert.StartsWith("Migration 002_bad.sql failed at line 5: 42P01: relation \"missing_table\" does not exist", failure.Message);
         Assert.Contains("Statement (line 4): INSERT INTO good", failure.Message);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal(["001_good.sql"], await db.QueryAsync<string>("SELECT name FROM schema_migrations"));
-        Assert.Null(await db.ExecuteScalarAsync<string?>("SELECT to_regclass('half')::text"));
-        Assert.Null(await db.ExecuteScalarAsync<string?>("SELECT to_regclass('later')::text"));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(["001_good.sql"], await db.SchemaMigrations.Select(m => m.Name).ToListAsync());
+        Assert.Null(await TestData.RegclassAsync(db, "half"));
+        Assert.Null(await TestData.RegclassAsync(db, "later"));
     }
 
     [Fact]
@@ -75,8 +74,8 @@ public class MigrationRunnerTests : IDisposable
             () => MigrationRunner.MigrateAsync(database.ConnectionString, Migration.FromDirectory(_folder.FullName)));
 
         Assert.StartsWith("Refusing to migrate: already applied migration files were edited since: 001_first.sql", refusal.Message);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Null(await db.ExecuteScalarAsync<string?>("SELECT to_regclass('second')::text"));
+        await using var db = database.CreateDbContext();
+        Assert.Null(await TestData.RegclassAsync(db, "second"));
     }
 
     [Fact]
@@ -124,9 +123,9 @@ public class MigrationRunnerTests : IDisposable
         Assert.Empty(results[waiter]);
         Assert.Contains("Another migration runner holds the lock; waiting for it to finish.", logs[waiter]);
         Assert.Contains("Database is up to date.", logs[waiter]);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        Assert.Equal([1, 2], await db.QueryAsync<int>("SELECT id FROM slow ORDER BY id"));
-        Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM schema_migrations"));
+        await using var db = database.CreateDbContext();
+        Assert.Equal([1, 2], await db.Database.SqlQuery<int>($"SELECT id AS \"Value\" FROM slow ORDER BY id").ToListAsync());
+        Assert.Equal(2, await db.SchemaMigrations.CountAsync());
     }
 
     [Fact]

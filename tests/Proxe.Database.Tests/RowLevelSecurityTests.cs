@@ -1,4 +1,4 @@
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Proxe.Testing;
 using static Proxe.Database.Tests.TestData;
@@ -21,7 +21,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
         public async Task InitializeAsync()
         {
             await Database.InitializeAsync();
-            await using var db = await Database.DataSource.OpenConnectionAsync();
+            await using var db = Database.CreateDbContext();
             foreach (var brand in new[] { "a", "b" })
             {
                 var lead = await LeadAsync(db, brand, "web", phone: "91980000000" + (brand == "a" ? "1" : "2"));
@@ -81,12 +81,11 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     [InlineData("SELECT count(*) FROM schema_migrations")]
     public async Task The_reader_only_reads(string statement)
     {
-        await using var db = new NpgsqlConnection(brands.Database.ConnectionStringFor("proxe_reader"));
-        await db.OpenAsync();
-        await using var transaction = await db.BeginTransactionAsync();
-        await db.ExecuteAsync("SET LOCAL proxe.brands = 'a'", transaction: transaction);
+        await using var db = brands.Database.CreateDbContext("proxe_reader");
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SET LOCAL proxe.brands = 'a'");
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(statement, transaction: transaction));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(statement));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
@@ -94,20 +93,19 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     [Fact]
     public async Task The_ingest_role_writes_leads_sessions_and_journeys_but_never_deletes()
     {
-        await using var db = new NpgsqlConnection(brands.Database.ConnectionStringFor("proxe_ingest"));
-        await db.OpenAsync();
-        await using var transaction = await db.BeginTransactionAsync();
+        await using var db = brands.Database.CreateDbContext("proxe_ingest");
+        await using var transaction = await db.Database.BeginTransactionAsync();
 
-        var lead = await db.ExecuteScalarAsync<Guid>(
-            "INSERT INTO all_leads (brand, first_touchpoint) VALUES ('c', 'social') RETURNING id", transaction: transaction);
-        await db.ExecuteAsync(
-            "INSERT INTO lead_journeys (correlation_id, brand, current_state) VALUES (@lead, 'c', 'Active')", new { lead }, transaction);
-        var updated = await db.ExecuteAsync(
-            "UPDATE lead_journeys SET version = version + 1 WHERE correlation_id = @lead AND version = 1", new { lead }, transaction);
+        var lead = (await db.Database.SqlQuery<Guid>(
+            $"""INSERT INTO all_leads (brand, first_touchpoint) VALUES ('c', 'social') RETURNING id AS "Value" """).ToListAsync()).Single();
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO lead_journeys (correlation_id, brand, current_state) VALUES ({lead}, 'c', 'Active')");
+        var updated = await db.Database.ExecuteSqlAsync(
+            $"UPDATE lead_journeys SET version = version + 1 WHERE correlation_id = {lead} AND version = 1");
         Assert.Equal(1, updated);
 
         var delete = await Assert.ThrowsAsync<PostgresException>(
-            () => db.ExecuteAsync("DELETE FROM all_leads WHERE id = @lead", new { lead }, transaction));
+            () => db.Database.ExecuteSqlAsync($"DELETE FROM all_leads WHERE id = {lead}"));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, delete.SqlState);
     }
 
@@ -119,26 +117,40 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     [InlineData("", new string[0])]
     public async Task Supabase_users_get_their_brands_from_the_jwt(string claims, string[] expected)
     {
-        await using var db = await brands.Database.DataSource.OpenConnectionAsync();
-        await using var transaction = await db.BeginTransactionAsync();
-        await db.ExecuteAsync("SELECT set_config('request.jwt.claims', @claims, true)", new { claims }, transaction);
+        await using var db = brands.Database.CreateDbContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('request.jwt.claims', {claims}, true)");
 
-        var result = await db.ExecuteScalarAsync<string[]>("SELECT proxe_jwt_brands()", transaction: transaction);
+        var result = (await db.Database.SqlQuery<string[]>($"""SELECT proxe_jwt_brands() AS "Value" """).ToListAsync()).Single();
 
         Assert.Equal(expected, result);
     }
 
     private async Task<List<string>> ReadBrandsAsync(string role, string? requestBrands, string relation)
     {
-        await using var db = new NpgsqlConnection(brands.Database.ConnectionStringFor(role));
-        await db.OpenAsync();
-        await using var transaction = await db.BeginTransactionAsync();
+        await using var db = brands.Database.CreateDbContext(role);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         if (requestBrands is not null)
         {
             // What the dashboard does per request.
-            await db.ExecuteAsync($"SET LOCAL proxe.brands = '{requestBrands}'", transaction: transaction);
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('proxe.brands', {requestBrands}, true)");
         }
 
-        return (await db.QueryAsync<string>($"SELECT DISTINCT brand FROM {relation} ORDER BY brand", transaction: transaction)).ToList();
+        return await BrandsOf(db, relation).Distinct().OrderBy(b => b).ToListAsync();
     }
+
+    /// <summary>The brand column of each relation, through the DbContext's mapping of it.</summary>
+    private static IQueryable<string> BrandsOf(ProxeDbContext db, string relation) => relation switch
+    {
+        "all_leads" => db.Leads.Select(r => r.Brand),
+        "lead_identities" => db.LeadIdentities.Select(r => r.Brand),
+        "web_sessions" => db.WebSessions.Select(r => r.Brand),
+        "whatsapp_sessions" => db.WhatsappSessions.Select(r => r.Brand),
+        "voice_sessions" => db.VoiceSessions.Select(r => r.Brand),
+        "social_sessions" => db.SocialSessions.Select(r => r.Brand),
+        "messages" => db.Messages.Select(r => r.Brand),
+        "lead_journeys" => db.LeadJourneys.Select(r => r.Brand),
+        "unified_leads" => db.UnifiedLeads.Select(r => r.Brand),
+        _ => throw new ArgumentOutOfRangeException(nameof(relation), relation, null),
+    };
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Dapper;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
 using Proxe.Testing;
 using static Proxe.Database.Tests.TestData;
 
@@ -21,7 +20,7 @@ public class UnifiedLeadsTests(UnifiedLeadsTests.Journeys journeys) : IClassFixt
         public async Task InitializeAsync()
         {
             await Database.InitializeAsync();
-            await using var db = await Database.DataSource.OpenConnectionAsync();
+            await using var db = Database.CreateDbContext();
 
             // Scenario 3: voice first, then web, then WhatsApp, all from +91 98765 43210.
             VoiceWebWhatsApp = await LeadAsync(db, "proxe", "voice", phone: "+91 98765 43210", name: "John", email: "john@example.test",
@@ -59,15 +58,15 @@ public class UnifiedLeadsTests(UnifiedLeadsTests.Journeys journeys) : IClassFixt
         public Task DisposeAsync() => Database.DisposeAsync();
     }
 
-    private NpgsqlDataSource DataSource => journeys.Database.DataSource;
 
     [Fact]
     public async Task The_view_has_the_seeds_columns_in_order()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var columns = await db.QueryAsync<string>(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'unified_leads' ORDER BY ordinal_position");
+        var columns = await db.Database.SqlQuery<string>(
+            $"SELECT column_name::text AS \"Value\" FROM information_schema.columns WHERE table_name = 'unified_leads' ORDER BY ordinal_position")
+            .ToListAsync();
 
         Assert.Equal(
             ["id", "first_touchpoint", "last_touchpoint", "name", "email", "phone", "brand", "timestamp", "metadata",
@@ -78,57 +77,56 @@ public class UnifiedLeadsTests(UnifiedLeadsTests.Journeys journeys) : IClassFixt
     [Fact]
     public async Task One_row_per_lead_however_many_sessions_and_messages()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var ids = (await db.QueryAsync<Guid>("SELECT id FROM unified_leads")).ToList();
+        var ids = await db.UnifiedLeads.Select(u => u.Id).ToListAsync();
 
         Assert.Equal(5, ids.Count);
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM all_leads"), ids.Count);
+        Assert.Equal(await db.Leads.CountAsync(), ids.Count);
     }
 
     [Fact]
     public async Task Phone_is_the_normalized_phone()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var row = await db.QuerySingleAsync<(string? Phone, string Name, string Brand)>(
-            "SELECT phone, name, brand FROM unified_leads WHERE id = @id", new { id = journeys.VoiceWebWhatsApp });
+        var row = await db.UnifiedLeads.Where(u => u.Id == journeys.VoiceWebWhatsApp).Select(u => new { u.Phone, u.Name, u.Brand }).SingleAsync();
 
-        Assert.Equal(("919876543210", "John", "proxe"), row);
-        Assert.Null(await db.ExecuteScalarAsync<string?>("SELECT phone FROM unified_leads WHERE id = @id", new { id = journeys.WebOnly }));
+        Assert.Equal(new { Phone = (string?)"919876543210", Name = (string?)"John", Brand = "proxe" }, row);
+        Assert.Null(await db.UnifiedLeads.Where(u => u.Id == journeys.WebOnly).Select(u => u.Phone).SingleAsync());
     }
 
     [Fact]
     public async Task Metadata_holds_one_object_per_channel_used()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        using var john = JsonDocument.Parse(await MetadataAsync(db, journeys.VoiceWebWhatsApp));
-        using var ravi = JsonDocument.Parse(await MetadataAsync(db, journeys.WhatsAppOnly));
-        using var eve = JsonDocument.Parse(await MetadataAsync(db, journeys.OtherBrandWebThenWhatsApp));
+        var john = await MetadataAsync(db, journeys.VoiceWebWhatsApp);
+        var ravi = await MetadataAsync(db, journeys.WhatsAppOnly);
+        var eve = await MetadataAsync(db, journeys.OtherBrandWebThenWhatsApp);
 
         Assert.Equal(["voice", "web", "whatsapp"], Channels(john).Order(StringComparer.Ordinal));
         Assert.Equal(["whatsapp"], Channels(ravi));
         Assert.Equal(["social", "web", "whatsapp"], Channels(eve).Order(StringComparer.Ordinal));
 
-        var web = john.RootElement.GetProperty("web");
+        var web = john.GetProperty("web");
         Assert.Equal(2, web.GetProperty("session_count").GetInt32());
         Assert.Equal(3, web.GetProperty("message_count").GetInt32());
         Assert.Equal("web-john-2", web.GetProperty("external_session_id").GetString());
         Assert.Equal("booked", web.GetProperty("booking_status").GetString());
 
-        var voice = john.RootElement.GetProperty("voice");
+        var voice = john.GetProperty("voice");
         Assert.Equal(1, voice.GetProperty("session_count").GetInt32());
         Assert.Equal(1, voice.GetProperty("message_count").GetInt32());
         Assert.Equal("CA-john", voice.GetProperty("call_sid").GetString());
         Assert.Equal("completed", voice.GetProperty("call_status").GetString());
 
-        var whatsapp = john.RootElement.GetProperty("whatsapp");
+        var whatsapp = john.GetProperty("whatsapp");
         Assert.Equal(1, whatsapp.GetProperty("message_count").GetInt32());
         Assert.Equal("919876543210", whatsapp.GetProperty("whatsapp_contact_id").GetString());
 
-        var social = eve.RootElement.GetProperty("social");
+        var social = eve.GetProperty("social");
         Assert.Equal(0, social.GetProperty("message_count").GetInt32());
         Assert.Equal("instagram", social.GetProperty("platform").GetString());
     }
@@ -136,41 +134,41 @@ public class UnifiedLeadsTests(UnifiedLeadsTests.Journeys journeys) : IClassFixt
     [Fact]
     public async Task Seed_query_find_a_customer_by_phone_across_channels()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var rows = (await db.QueryAsync<(Guid Id, string First, string Last)>(
-            "SELECT id, first_touchpoint, last_touchpoint FROM unified_leads WHERE phone='919876543210'")).ToList();
+        var rows = await db.Database.SqlQuery<LeadTouchpoints>(
+            $"SELECT id, first_touchpoint, last_touchpoint FROM unified_leads WHERE phone='919876543210'").ToListAsync();
 
-        Assert.Equal([(journeys.VoiceWebWhatsApp, "voice", "whatsapp")], rows);
+        Assert.Equal([new LeadTouchpoints(journeys.VoiceWebWhatsApp, "voice", "whatsapp")], rows);
     }
 
     [Fact]
     public async Task Seed_query_conversation_history_in_journey_order()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var history = (await db.QueryAsync<(string Channel, string Sender, string Content)>(
-            """
+        var history = await db.Database.SqlQuery<HistoryLine>(
+            $"""
             SELECT channel, sender, content, created_at
             FROM messages
-            WHERE lead_id=@leadId
+            WHERE lead_id={journeys.VoiceWebWhatsApp}
             ORDER BY created_at ASC
-            """,
-            new { leadId = journeys.VoiceWebWhatsApp })).ToList();
+            """).ToListAsync();
 
         Assert.Equal(
-            [("voice", "customer", "call transcript"), ("web", "customer", "I want a demo"), ("web", "customer", "Tuesday works"),
-             ("web", "agent", "Booked for Tuesday"), ("whatsapp", "customer", "See you Tuesday")],
+            [new HistoryLine("voice", "customer", "call transcript"), new HistoryLine("web", "customer", "I want a demo"),
+             new HistoryLine("web", "customer", "Tuesday works"), new HistoryLine("web", "agent", "Booked for Tuesday"),
+             new HistoryLine("whatsapp", "customer", "See you Tuesday")],
             history);
     }
 
     [Fact]
     public async Task Seed_query_customers_by_first_touchpoint()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var counts = (await db.QueryAsync<(string Channel, long Count)>(
-            """
+        var counts = (await db.Database.SqlQuery<ChannelCount>(
+            $"""
             SELECT
               CASE first_touchpoint
                 WHEN 'web' THEN '🌐 Web'
@@ -182,33 +180,43 @@ public class UnifiedLeadsTests(UnifiedLeadsTests.Journeys journeys) : IClassFixt
             FROM unified_leads
             WHERE brand='proxe'
             GROUP BY first_touchpoint;
-            """)).OrderBy(c => c.Channel, StringComparer.Ordinal).ToList();
+            """).ToListAsync()).OrderBy(c => c.Channel, StringComparer.Ordinal).ToList();
 
         Assert.Equal(
-            new[] { ("☎️ Voice", 1L), ("🌐 Web", 2L), ("💬 WhatsApp", 1L) }.OrderBy(c => c.Item1, StringComparer.Ordinal),
+            new[] { new ChannelCount("☎️ Voice", 1L), new ChannelCount("🌐 Web", 2L), new ChannelCount("💬 WhatsApp", 1L) }
+                .OrderBy(c => c.Channel, StringComparer.Ordinal),
             counts);
     }
 
     [Fact]
     public async Task Seed_query_started_on_web_converted_on_whatsapp()
     {
-        await using var db = await DataSource.OpenConnectionAsync();
+        await using var db = journeys.Database.CreateDbContext();
 
-        var rows = (await db.QueryAsync<(string Name, string? Email, string First, string Last)>(
-            """
+        var rows = await db.Database.SqlQuery<Conversion>(
+            $"""
             SELECT name, email, first_touchpoint, last_touchpoint
             FROM unified_leads
             WHERE first_touchpoint='web'
             AND last_touchpoint='whatsapp'
             AND brand='proxe';
-            """)).ToList();
+            """).ToListAsync();
 
-        Assert.Equal([("Asha", null, "web", "whatsapp")], rows);
+        Assert.Equal([new Conversion("Asha", null, "web", "whatsapp")], rows);
     }
 
-    private static Task<string> MetadataAsync(NpgsqlConnection db, Guid id) =>
-        db.ExecuteScalarAsync<string>("SELECT metadata::text FROM unified_leads WHERE id = @id", new { id })!;
+    private static Task<JsonElement> MetadataAsync(ProxeDbContext db, Guid id) =>
+        db.UnifiedLeads.Where(u => u.Id == id).Select(u => u.Metadata).SingleAsync();
 
-    private static IEnumerable<string> Channels(JsonDocument metadata) =>
-        metadata.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+    private static IEnumerable<string> Channels(JsonElement metadata) =>
+        metadata.EnumerateObject().Select(p => p.Name).ToList();
+
+    // The seed's queries stay the seed's SQL; their rows:
+    public sealed record LeadTouchpoints(Guid Id, string FirstTouchpoint, string LastTouchpoint);
+
+    public sealed record HistoryLine(string Channel, string Sender, string Content);
+
+    public sealed record ChannelCount(string Channel, long Count);
+
+    public sealed record Conversion(string Name, string? Email, string FirstTouchpoint, string LastTouchpoint);
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -114,7 +115,7 @@ public sealed class BadInputTests(EndToEndHost host) : IClassFixture<EndToEndHos
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1u, await host.Broker.GetQueueDepthAsync(tap));
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(brand, Proxe.Contracts.Channels.Web, "bad-1"));
-        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", new { brand = brand.Name }));
+        Assert.Equal(1L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => m.Brand == brand.Name)));
     }
 
     static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
@@ -135,8 +136,8 @@ public sealed class BadInputTests(EndToEndHost host) : IClassFixture<EndToEndHos
     async Task AssertNothingPublishedAsync(string tap)
     {
         Assert.Equal(0u, await host.Broker.GetQueueDepthAsync(tap));
-        Assert.Equal(0L, await host.ScalarAsync<long>(
-            "SELECT (SELECT count(*) FROM all_leads WHERE brand = @brand) + (SELECT count(*) FROM messages WHERE brand = @brand)", new { brand = "refused" }));
+        Assert.Equal(0L, await host.ReadAsync(async db =>
+            await db.Leads.LongCountAsync(l => l.Brand == "refused") + await db.Messages.LongCountAsync(m => m.Brand == "refused")));
     }
 
     static JsonObject With(JsonObject body, string name, JsonNode? value)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -119,9 +120,11 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
                 $"({await host.ErrorQueueDepthAsync()} in the _error queues), e.g.:\n{string.Join("\n", lost)}");
         }
 
-        var recorded = (await host.QueryAsync<(string, string, long)>(
-                "SELECT channel, external_id, count(*) FROM messages WHERE brand = @brand GROUP BY channel, external_id", new { brand = _brand.Name }))
-            .ToDictionary(r => (r.Item1, r.Item2), r => r.Item3);
+        var recorded = (await host.ReadAsync(db => db.Messages.Where(m => m.Brand == _brand.Name)
+                .GroupBy(m => new { m.Channel, m.ExternalId })
+                .Select(g => new { g.Key.Channel, g.Key.ExternalId, Count = g.LongCount() })
+                .ToListAsync()))
+            .ToDictionary(r => (r.Channel, r.ExternalId), r => r.Count);
         foreach (var s in sent)
         {
             var times = recorded.GetValueOrDefault((s.Channel, s.EventId));

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -28,9 +29,9 @@ public sealed class DeliveryTests(EndToEndHost host) : IClassFixture<EndToEndHos
 
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         Assert.Equal(["web/customer/text: Hello"], (await host.JourneyAsync(lead.Id)).Select(m => m.ToString()));
-        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM web_sessions WHERE brand = @brand", new { brand = brand.Name }));
-        Assert.Equal(1, lead.MetadataJson.GetProperty("web").GetProperty("message_count").GetInt32());
-        var web = lead.UnifiedContextJson.GetProperty("channels").GetProperty("web");
+        Assert.Equal(1, await host.ReadAsync(db => db.WebSessions.Where(s => s.Brand == brand.Name).Select(s => s.MessageCount).SingleAsync()));
+        Assert.Equal(1, lead.Metadata.GetProperty("web").GetProperty("message_count").GetInt32());
+        var web = lead.UnifiedContext.GetProperty("channels").GetProperty("web");
         Assert.Equal((1, 1), (web.GetProperty("interactions").GetInt32(), web.GetProperty("messages").GetInt32()));
         Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
     }
@@ -60,11 +61,11 @@ public sealed class DeliveryTests(EndToEndHost host) : IClassFixture<EndToEndHos
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         // i = 39 is the newest, and 39 % 4 = 3: social.
         Assert.Equal(("social", "919845099999", T0.AddSeconds(39).UtcDateTime), (lead.LastTouchpoint, lead.Phone, lead.LastInteractionAt));
-        Assert.Equal(["social", "voice", "web", "whatsapp"], lead.MetadataChannels);
+        Assert.Equal(["social", "voice", "web", "whatsapp"], lead.MetadataChannels());
         var messages = await host.JourneyAsync(lead.Id);
         Assert.Equal(Enumerable.Range(0, 40).Select(i => $"message {i}"), messages.Select(m => m.Content));
-        Assert.Equal(40L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", new { brand = brand.Name }));
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM lead_identities WHERE brand = @brand AND lead_id <> @id", new { brand = brand.Name, id = lead.Id }));
+        Assert.Equal(40L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => m.Brand == brand.Name)));
+        Assert.Equal(0L, await host.ReadAsync(db => db.LeadIdentities.LongCountAsync(i => i.Brand == brand.Name && i.LeadId != lead.Id)));
     }
 
     [Fact]
@@ -119,12 +120,13 @@ public sealed class DeliveryTests(EndToEndHost host) : IClassFixture<EndToEndHos
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         Assert.Equal(("social", "whatsapp", "Priya", "919845012345"), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.Name, lead.Phone));
         Assert.Equal(4, (await host.JourneyAsync(lead.Id)).Count);
-        var identities = await host.QueryAsync<string>("SELECT kind || ':' || value FROM lead_identities WHERE lead_id = @id ORDER BY 1", new { id = lead.Id });
+        var identities = await host.ReadAsync(db => db.LeadIdentities.Where(i => i.LeadId == lead.Id)
+            .Select(i => i.Kind + ":" + i.Value).OrderBy(identity => identity).ToListAsync());
         Assert.Equal(["email:priya@example.com", $"instagram:{igUser}", "phone:919845012345", "web_visitor:visitor-identity", "whatsapp:919845012345"], identities);
     }
 
     async Task<Guid> SingleLeadAsync(TestBrand brand) =>
-        Assert.Single(await host.QueryAsync<Guid>("SELECT id FROM all_leads WHERE brand = @brand", new { brand = brand.Name }));
+        Assert.Single(await host.ReadAsync(db => db.Leads.Where(l => l.Brand == brand.Name).Select(l => l.Id).ToListAsync()));
 
 
     /// <summary>An Instagram messaging webhook with one DM; Meta's timestamps are in milliseconds.</summary>

@@ -1,3 +1,4 @@
+using Proxe.Database.Entities;
 using Proxe.Cli;
 using System.CommandLine;
 using System.Text.RegularExpressions;
@@ -97,7 +98,7 @@ public sealed partial class DemoCommandTests(EndToEndHost host, ITestOutputHelpe
     }
 
     static (string First, string Last, string MetadataChannels) Touchpoints(UnifiedLead lead) =>
-        (lead.FirstTouchpoint, lead.LastTouchpoint, string.Join(",", lead.MetadataChannels));
+        (lead.FirstTouchpoint, lead.LastTouchpoint, string.Join(",", lead.MetadataChannels()));
 
     /// <summary>The normalized phone each scenario printed, by scenario number.</summary>
     static Dictionary<int, string> StoredPhones(string output) =>

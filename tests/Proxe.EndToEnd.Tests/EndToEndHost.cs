@@ -6,12 +6,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Proxe.Database;
+using Proxe.Database.Entities;
 using Proxe.Testing;
 using RabbitMQ.Client;
 using workers::Proxe.Workers.Interactions;
@@ -38,8 +40,6 @@ public class EndToEndHost : IAsyncLifetime
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
-
-    static EndToEndHost() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     WebApplicationFactory<GatewayProgram>? _gateway;
     WebApplicationFactory<WorkersProgram>? _workers;
@@ -228,8 +228,8 @@ public class EndToEndHost : IAsyncLifetime
     }
 
     /// <summary>Polls a query until its rows satisfy <paramref name="until"/>.</summary>
-    public Task<List<T>> WaitForRowsAsync<T>(string what, string sql, object? parameters, Func<List<T>, bool> until) =>
-        WaitForAsync(what, () => QueryAsync<T>(sql, parameters), until);
+    public Task<List<T>> WaitForRowsAsync<T>(string what, Func<ProxeDbContext, IQueryable<T>> query, Func<List<T>, bool> until) =>
+        WaitForAsync(what, () => ReadAsync(db => query(db).ToListAsync()), until);
 
     static string Describe<T>(T seen)
     {
@@ -245,25 +245,21 @@ public class EndToEndHost : IAsyncLifetime
 
     // ---- the database, read as superuser (row-level security does not hide anything from the test) ----
 
-    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
+    public async Task<T> ReadAsync<T>(Func<ProxeDbContext, Task<T>> read)
     {
-        await using var connection = await Database.DataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<T>(sql, parameters)).AsList();
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await Database.DataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException($"No value for: {sql}");
+        await using var db = Database.CreateDbContext();
+        return await read(db);
     }
 
     /// <summary>The brand's unified_leads rows (the dashboard's view).</summary>
     public Task<List<UnifiedLead>> UnifiedLeadsAsync(TestBrand brand) =>
-        QueryAsync<UnifiedLead>("SELECT * FROM unified_leads WHERE brand = @brand ORDER BY \"timestamp\", id", new { brand = brand.Name });
+        ReadAsync(db => db.UnifiedLeads.Where(u => u.Brand == brand.Name).OrderBy(u => u.Timestamp).ThenBy(u => u.Id).ToListAsync());
 
     /// <summary>A lead's message journey, as timelines read it: by occurred_at.</summary>
     public Task<List<JourneyMessage>> JourneyAsync(Guid leadId) =>
-        QueryAsync<JourneyMessage>("SELECT channel, sender, content, message_type FROM messages WHERE lead_id = @leadId ORDER BY occurred_at, id", new { leadId });
+        ReadAsync(db => db.Messages.Where(m => m.LeadId == leadId).OrderBy(m => m.OccurredAt).ThenBy(m => m.Id)
+            .Select(m => new JourneyMessage { Channel = m.Channel, Sender = m.Sender, Content = m.Content, MessageType = m.MessageType })
+            .ToListAsync());
 
     // ---- the broker ----
 
@@ -283,26 +279,11 @@ public class EndToEndHost : IAsyncLifetime
     }
 }
 
-public sealed record UnifiedLead
+public static class UnifiedLeadExtensions
 {
-    public Guid Id { get; init; }
-    public string FirstTouchpoint { get; init; } = "";
-    public string LastTouchpoint { get; init; } = "";
-    public string? Name { get; init; }
-    public string? Email { get; init; }
-    public string? Phone { get; init; }
-    public string Brand { get; init; } = "";
-    public DateTime Timestamp { get; init; }
-    public string Metadata { get; init; } = "{}";
-    public DateTime? LastInteractionAt { get; init; }
-    public string UnifiedContext { get; init; } = "{}";
-
-    public JsonElement MetadataJson => JsonDocument.Parse(Metadata).RootElement;
-
-    public JsonElement UnifiedContextJson => JsonDocument.Parse(UnifiedContext).RootElement;
-
     /// <summary>The channels metadata holds an object for, sorted.</summary>
-    public IReadOnlyList<string> MetadataChannels => MetadataJson.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<string> MetadataChannels(this UnifiedLead lead) =>
+        lead.Metadata.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
 }
 
 public sealed record JourneyMessage

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using RabbitMQ.Client;
@@ -39,8 +40,8 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         foreach (var body in good)
             Assert.Equal(HttpStatusCode.Accepted, (await host.PostInteractionsAsync(owner, body)).StatusCode);
 
-        var recorded = await host.WaitForRowsAsync<string>("the owner's call and its five good interactions are recorded",
-            "SELECT content FROM messages WHERE brand = @brand ORDER BY occurred_at", new { brand = owner.Name }, rows => rows.Count == 6);
+        var recorded = await host.WaitForRowsAsync("the owner's call and its five good interactions are recorded",
+            db => db.Messages.Where(m => m.Brand == owner.Name).OrderBy(m => m.OccurredAt).Select(m => m.Content), rows => rows.Count == 6);
         Assert.Equal(["call started", "fine 1", "fine 2", "fine 3", "fine 4", "fine 5"], recorded);
         await host.Broker.WaitForQueueDepthAsync("voice-interactions_error", 1);
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("voice-interactions_error", 10));
@@ -48,8 +49,8 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         Assert.Contains("InvalidOperationException", failed.Headers["MT-Fault-ExceptionType"].GetString());
         Assert.Contains("reached the voice queue", failed.Headers["MT-Fault-Message"].GetString());
 
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", new { brand = intruder.Name }));
-        Assert.Equal("poison", await host.ScalarAsync<string>("SELECT brand FROM voice_sessions WHERE call_sid = 'CA-shared'"));
+        Assert.Equal(0L, await host.ReadAsync(db => db.Leads.LongCountAsync(l => l.Brand == intruder.Name)));
+        Assert.Equal("poison", await host.ReadAsync(db => db.VoiceSessions.Where(s => s.CallSid == "CA-shared").Select(s => s.Brand).SingleAsync()));
         Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
     }
 
@@ -91,7 +92,7 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         Assert.Equal(("web", "whatsapp", T0.AddHours(1).UtcDateTime), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.LastInteractionAt));
         Assert.Equal(["web/customer/text: bonjour", "whatsapp/customer/text: re-bonjour"], (await host.JourneyAsync(lead.Id)).Select(m => m.ToString()));
-        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM whatsapp_sessions WHERE lead_id = @id", new { id = lead.Id }));
-        Assert.Equal(1, lead.UnifiedContextJson.GetProperty("channels").GetProperty("whatsapp").GetProperty("interactions").GetInt32());
+        Assert.Equal(1, await host.ReadAsync(db => db.WhatsappSessions.Where(s => s.LeadId == lead.Id).Select(s => s.MessageCount).SingleAsync()));
+        Assert.Equal(1, lead.UnifiedContext.GetProperty("channels").GetProperty("whatsapp").GetProperty("interactions").GetInt32());
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -25,9 +26,9 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         await host.PostAndWaitAsync(_brand, Channels.Web, "case1-web",
             Web("case1-web", Now, Customer(phone: "+91 98450 10001"), "case1-web", Message(content)));
 
-        Assert.Equal(content, await host.ScalarAsync<string>("SELECT content FROM messages WHERE brand = @b AND external_id = 'case1-wa'", new { b = _brand.Name }));
-        Assert.Equal(new string('a', 158) + "…", await host.ScalarAsync<string>(
-            "SELECT last_message_preview FROM whatsapp_sessions WHERE brand = @b AND whatsapp_contact_id = '919845010001'", new { b = _brand.Name }));
+        Assert.Equal(content, await host.ReadAsync(db => db.Messages.Where(m => m.Brand == _brand.Name && m.ExternalId == "case1-wa").Select(m => m.Content).SingleAsync()));
+        Assert.Equal(new string('a', 158) + "…", await host.ReadAsync(db => db.WhatsappSessions
+            .Where(s => s.Brand == _brand.Name && s.WhatsappContactId == "919845010001").Select(s => s.LastMessagePreview).SingleAsync()));
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
 
@@ -41,8 +42,7 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         }
 
         await host.PostAndWaitAsync(_brand, Channels.Web, "case2-ok", Web("case2-ok", Now, Customer(phone: "98000 33333"), "case2-ok", Message("hi")));
-        Assert.Equal(1L, await host.ScalarAsync<long>(
-            "SELECT count(*) FROM all_leads WHERE brand = @b AND customer_phone_normalized = '919800033333'", new { b = _brand.Name }));
+        Assert.Equal(1L, await host.ReadAsync(db => db.Leads.LongCountAsync(l => l.Brand == _brand.Name && l.CustomerPhoneNormalized == "919800033333")));
 
         // Two widget visitors who both typed 12345 (or "ext. 1") stay two leads, each with its own email.
         var first = await host.PostWidgetAsync(Widget(_brand, "case2-w1", new { id = "v-case2-1", email = "one@example.com", phone = "12345" },
@@ -52,10 +52,11 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode));
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "case2-w1-m"), EndToEndHost.InteractionId(_brand, Channels.Web, "case2-w2-m"));
 
-        var leads = await host.QueryAsync<(string?, string?)>(
-            "SELECT email, customer_phone_normalized FROM all_leads WHERE brand = @b AND email IN ('one@example.com', 'two@example.com') ORDER BY email", new { b = _brand.Name });
+        string[] emails = ["one@example.com", "two@example.com"];
+        var leads = (await host.ReadAsync(db => db.Leads.Where(l => l.Brand == _brand.Name && emails.Contains(l.Email!)).OrderBy(l => l.Email)
+            .Select(l => new { l.Email, l.CustomerPhoneNormalized }).ToListAsync())).Select(l => (l.Email, l.CustomerPhoneNormalized));
         Assert.Equal([("one@example.com", null), ("two@example.com", null)], leads);
-        var notes = await host.ScalarAsync<string>("SELECT metadata::text FROM messages WHERE brand = @b AND external_id = 'case2-w1-m'", new { b = _brand.Name });
+        var notes = (await host.ReadAsync(db => db.Messages.Where(m => m.Brand == _brand.Name && m.ExternalId == "case2-w1-m").Select(m => m.Metadata).SingleAsync())).GetRawText();
         Assert.Contains("customer.phone: dropped", notes);
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
@@ -83,12 +84,14 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         Assert.Equal(HttpStatusCode.Accepted, (await host.PostWidgetAsync(widget)).StatusCode);
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "case3-w-m"));
 
-        var (content, metadata) = Assert.Single(await host.QueryAsync<(string, string)>(
-            "SELECT content, metadata::text FROM messages WHERE brand = @b AND external_id = 'case3-w-m'", new { b = _brand.Name }));
+        var message = Assert.Single(await host.ReadAsync(db => db.Messages.Where(m => m.Brand == _brand.Name && m.ExternalId == "case3-w-m")
+            .Select(m => new { m.Content, m.Metadata }).ToListAsync()));
+        var (content, metadata) = (message.Content, message.Metadata.GetRawText());
         Assert.Equal("hi \uFFFD there", content);
         Assert.Contains("web.channel_data: dropped", metadata);
         Assert.Contains("message.metadata: dropped", metadata);
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @b AND external_id IN ('case3-bad', 'case3-first')", new { b = _brand.Name }));
+        string[] refusedIds = ["case3-bad", "case3-first"];
+        Assert.Equal(0L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => m.Brand == _brand.Name && refusedIds.Contains(m.ExternalId))));
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
 
@@ -115,7 +118,7 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
             : new JsonObject { [property] = huge };
 
         await AssertProblemAsync(await host.PostInteractionsRawAsync(_brand.ApiKey, body.ToJsonString()), HttpStatusCode.BadRequest, field);
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE external_id = @id", new { id = $"case4-{channel}" }));
+        Assert.Equal(0L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => m.ExternalId == $"case4-{channel}")));
     }
 
     [Fact]
@@ -127,8 +130,9 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         Assert.Equal(HttpStatusCode.Accepted, (await host.PostWidgetAsync(post)).StatusCode);
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "case4-w-m"));
 
-        var (email, phone, name) = Assert.Single(await host.QueryAsync<(string?, string?, string)>(
-            "SELECT customer_email, customer_phone, customer_name FROM web_sessions WHERE brand = @b AND external_session_id = 'case4-w'", new { b = _brand.Name }));
+        var session = Assert.Single(await host.ReadAsync(db => db.WebSessions.Where(s => s.Brand == _brand.Name && s.ExternalSessionId == "case4-w")
+            .Select(s => new { s.CustomerEmail, s.CustomerPhone, s.CustomerName }).ToListAsync()));
+        var (email, phone, name) = (session.CustomerEmail, session.CustomerPhone, session.CustomerName!);
         Assert.Equal((null, null, 256), (email, phone, name.Length));
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
@@ -142,7 +146,7 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         await host.PostAndWaitAsync(other, Channels.Voice, "case5-b",
             Voice("case5-b", Now, Customer(phone: "+91 98450 10006"), "CA-case5-shared", Message("call started", Senders.System)));
 
-        var brands = await host.QueryAsync<string>("SELECT brand FROM voice_sessions WHERE call_sid = 'CA-case5-shared' ORDER BY brand");
+        var brands = await host.ReadAsync(db => db.VoiceSessions.Where(s => s.CallSid == "CA-case5-shared").OrderBy(s => s.Brand).Select(s => s.Brand).ToListAsync());
         Assert.Equal(["contract", "contract2"], brands);
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
@@ -161,7 +165,7 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
         await AssertProblemAsync(await host.PostInteractionsRawAsync(_brand.ApiKey, surrogate), HttpStatusCode.BadRequest, "customer.name");
         var nul = Encoding.UTF8.GetString(valid).Replace("\"XX\"", "\"a\\u0000b\"");
         await AssertProblemAsync(await host.PostInteractionsRawAsync(_brand.ApiKey, nul), HttpStatusCode.BadRequest, "customer.name");
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM web_sessions WHERE external_session_id = 'case6'"));
+        Assert.Equal(0L, await host.ReadAsync(db => db.WebSessions.LongCountAsync(s => s.ExternalSessionId == "case6")));
     }
 
     [Fact]
@@ -180,10 +184,12 @@ public sealed class Issue8CaseTests(EndToEndHost host) : IClassFixture<EndToEndH
             [("case7-new", Senders.Customer, "hi", Now)]);
         Assert.Equal(HttpStatusCode.Accepted, (await host.PostWidgetAsync(careless)).StatusCode);
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "case7-new"));
-        var (name, email2) = Assert.Single(await host.QueryAsync<(string, string?)>(
-            "SELECT customer_name, customer_email FROM web_sessions WHERE brand = @b AND external_session_id = 'case7-w2'", new { b = _brand.Name }));
+        var session = Assert.Single(await host.ReadAsync(db => db.WebSessions.Where(s => s.Brand == _brand.Name && s.ExternalSessionId == "case7-w2")
+            .Select(s => new { s.CustomerName, s.CustomerEmail }).ToListAsync()));
+        var (name, email2) = (session.CustomerName!, session.CustomerEmail);
         Assert.Equal((256, null), (name.Length, email2));
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE external_id IN ('case7-old', 'case7-v1')"));
+        string[] refusedIds = ["case7-old", "case7-v1"];
+        Assert.Equal(0L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => refusedIds.Contains(m.ExternalId))));
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
 

@@ -1,3 +1,5 @@
+using Proxe.Database.Entities;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -38,11 +40,9 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         await host.WaitForJourneyAsync(WhatsAppId("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA="));
         var lead = await LeadByPhoneAsync("16505551234");
         Assert.Equal(("whatsapp", "whatsapp", "Sheena Nelson"), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.Name));
-        var session = Assert.Single(await host.QueryAsync<(string, string, string, int, string)>("""
-            SELECT whatsapp_contact_id, whatsapp_business_account_id, customer_phone_normalized, message_count, last_message_preview
-            FROM whatsapp_sessions WHERE lead_id = @id
-            """, new { id = lead.Id }));
-        Assert.Equal(("16505551234", "102290129340398", "16505551234", 1, "Does it come in another color?"), session);
+        var session = Assert.Single(await host.ReadAsync(db => db.WhatsappSessions.Where(s => s.LeadId == lead.Id).ToListAsync()));
+        Assert.Equal(("16505551234", "102290129340398", "16505551234", 1, "Does it come in another color?"),
+            (session.WhatsappContactId, session.WhatsappBusinessAccountId, session.CustomerPhoneNormalized, session.MessageCount, session.LastMessagePreview));
         var message = Assert.Single(await MessagesAsync(lead.Id));
         Assert.Equal(("whatsapp", "customer", "text", "Does it come in another color?", DateTimeOffset.FromUnixTimeSeconds(1749416383).UtcDateTime),
             (message.Channel, message.Sender, message.MessageType, message.Content, message.OccurredAt));
@@ -79,13 +79,13 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         Assert.Equal(("whatsapp", "Test Name"), (lead.FirstTouchpoint, lead.Name));
         var message = Assert.Single(await MessagesAsync(lead.Id));
         Assert.Equal(("image", "customer"), (message.MessageType, message.Sender));
-        var metadata = JsonDocument.Parse(message.Metadata).RootElement;
+        var metadata = message.Metadata;
         Assert.Equal(("65463453", "image/jpeg", "4654+8g="),
             (metadata.GetProperty("media_id").GetString(), metadata.GetProperty("mime_type").GetString(), metadata.GetProperty("sha256").GetString()));
         Assert.StartsWith("https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=65463453", metadata.GetProperty("url").GetString());
         // The business-scoped user id is an identity of the same lead, for the day the phone is hidden.
         Assert.Contains("whatsapp:US.13491208655302741918",
-            await host.QueryAsync<string>("SELECT kind || ':' || value FROM lead_identities WHERE lead_id = @id", new { id = lead.Id }));
+            await host.ReadAsync(db => db.LeadIdentities.Where(i => i.LeadId == lead.Id).Select(i => i.Kind + ":" + i.Value).ToListAsync()));
     }
 
     [Fact]
@@ -96,11 +96,10 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var globex = host.Brand(TestBrand.ReceiptSamples);
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(globex, Channels.WhatsApp, "status:ABGGFlA5Fpa:delivered"));
-        var session = Assert.Single(await host.QueryAsync<(Guid, string, DateTime, int)>(
-            "SELECT lead_id, last_status, last_status_at, message_count FROM whatsapp_sessions WHERE brand = @brand AND whatsapp_contact_id = '16315551181'",
-            new { brand = globex.Name }));
-        Assert.Equal(("delivered", DateTimeOffset.FromUnixTimeSeconds(1504902988).UtcDateTime, 0), (session.Item2, session.Item3, session.Item4));
-        Assert.Empty(await MessagesAsync(session.Item1));
+        var session = Assert.Single(await host.ReadAsync(db => db.WhatsappSessions
+            .Where(s => s.Brand == globex.Name && s.WhatsappContactId == "16315551181").ToListAsync()));
+        Assert.Equal(("delivered", DateTimeOffset.FromUnixTimeSeconds(1504902988).UtcDateTime, 0), (session.LastStatus, session.LastStatusAt, session.MessageCount));
+        Assert.Empty(await MessagesAsync(session.LeadId));
     }
 
     [Fact]
@@ -116,13 +115,11 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
 
         await host.WaitForJourneyAsync(
             EndToEndHost.InteractionId(_acme, Channels.Voice, $"{CallSid}:incoming"), EndToEndHost.InteractionId(_acme, Channels.Voice, $"{CallSid}:status:0"));
-        var call = Assert.Single(await host.QueryAsync<(Guid, string, int, string, string, string)>("""
-            SELECT lead_id, call_status, call_duration_seconds, call_direction, phone_number, customer_phone_normalized
-            FROM voice_sessions WHERE call_sid = @CallSid
-            """, new { CallSid }));
-        Assert.Equal(("completed", 9, "inbound", "+13163336936", "256784224203"), (call.Item2, call.Item3, call.Item4, call.Item5, call.Item6));
+        var call = Assert.Single(await host.ReadAsync(db => db.VoiceSessions.Where(s => s.CallSid == CallSid).ToListAsync()));
+        Assert.Equal(("completed", 9, "inbound", "+13163336936", "256784224203"),
+            (call.CallStatus, call.CallDurationSeconds, call.CallDirection, call.PhoneNumber, call.CustomerPhoneNormalized));
         var lead = await LeadByPhoneAsync("256784224203");
-        Assert.Equal((call.Item1, "voice"), (lead.Id, lead.FirstTouchpoint));
+        Assert.Equal((call.LeadId, "voice"), (lead.Id, lead.FirstTouchpoint));
         // The incoming webhook carries no time of its own (it is stamped on receipt), so only the set is certain, not the order.
         Assert.Equal(["system/call_ended: call ended", "system/call_started: call started"],
             (await MessagesAsync(lead.Id)).Select(m => $"{m.Sender}/{m.MessageType}: {m.Content}").Order());
@@ -137,15 +134,13 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         var mid = JsonDocument.Parse(Samples.Bytes("instagram_dm.json")).RootElement
             .GetProperty("entry")[0].GetProperty("messaging")[0].GetProperty("message").GetProperty("mid").GetString()!;
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_acme, Channels.Social, mid));
-        var session = Assert.Single(await host.QueryAsync<(Guid, string, string, string, int)>("""
-            SELECT lead_id, platform, platform_user_id, engagement_type, engagement_count
-            FROM social_sessions WHERE brand = @brand AND platform_user_id = '1129842642640637'
-            """, new { brand = _acme.Name }));
-        Assert.Equal(("instagram", "1129842642640637", "dm", 1), (session.Item2, session.Item3, session.Item4, session.Item5));
-        var message = Assert.Single(await MessagesAsync(session.Item1));
+        var session = Assert.Single(await host.ReadAsync(db => db.SocialSessions
+            .Where(s => s.Brand == _acme.Name && s.PlatformUserId == "1129842642640637").ToListAsync()));
+        Assert.Equal(("instagram", "1129842642640637", "dm", 1), (session.Platform, session.PlatformUserId, session.EngagementType, session.EngagementCount));
+        var message = Assert.Single(await MessagesAsync(session.LeadId));
         Assert.Equal(("social", "customer", "oi", DateTimeOffset.FromUnixTimeMilliseconds(1762031146380).UtcDateTime),
             (message.Channel, message.Sender, message.Content, message.OccurredAt));
-        var lead = Assert.Single(await host.UnifiedLeadsAsync(_acme), l => l.Id == session.Item1);
+        var lead = Assert.Single(await host.UnifiedLeadsAsync(_acme), l => l.Id == session.LeadId);
         Assert.Equal(("social", null), (lead.FirstTouchpoint, lead.Phone));
     }
 
@@ -172,11 +167,10 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         Assert.Equal(HttpStatusCode.Accepted, widget.StatusCode);
 
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_acme, Channels.Web, messageId));
-        var session = Assert.Single(await host.QueryAsync<(Guid, string, string, int)>(
-            "SELECT lead_id, customer_name, website_url, message_count FROM web_sessions WHERE brand = @brand AND external_session_id = @sessionId",
-            new { brand = _acme.Name, sessionId }));
-        Assert.Equal(("little-haze-776", "http://localhost:3000/widget_tests", 1), (session.Item2, session.Item3, session.Item4));
-        var message = Assert.Single(await MessagesAsync(session.Item1));
+        var session = Assert.Single(await host.ReadAsync(db => db.WebSessions
+            .Where(s => s.Brand == _acme.Name && s.ExternalSessionId == sessionId).ToListAsync()));
+        Assert.Equal(("little-haze-776", "http://localhost:3000/widget_tests", 1), (session.CustomerName, session.WebsiteUrl, session.MessageCount));
+        var message = Assert.Single(await MessagesAsync(session.LeadId));
         Assert.Equal(("web", "customer", "hi", new DateTime(2021, 7, 23, 18, 2, 48, DateTimeKind.Utc)), (message.Channel, message.Sender, message.Content, message.OccurredAt));
     }
 
@@ -202,10 +196,15 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
     Guid WhatsAppId(string externalEventId) => EndToEndHost.InteractionId(_acme, Channels.WhatsApp, externalEventId);
 
     async Task<UnifiedLead> LeadByPhoneAsync(string phone) =>
-        Assert.Single(await host.QueryAsync<UnifiedLead>("SELECT * FROM unified_leads WHERE brand = @brand AND phone = @phone", new { brand = _acme.Name, phone }));
+        Assert.Single(await host.ReadAsync(db => db.UnifiedLeads.Where(u => u.Brand == _acme.Name && u.Phone == phone).ToListAsync()));
 
     Task<List<StoredMessage>> MessagesAsync(Guid leadId) =>
-        host.QueryAsync<StoredMessage>("SELECT channel, sender, content, message_type, metadata, occurred_at FROM messages WHERE lead_id = @leadId ORDER BY occurred_at, id", new { leadId });
+        host.ReadAsync(db => db.Messages.Where(m => m.LeadId == leadId).OrderBy(m => m.OccurredAt).ThenBy(m => m.Id)
+            .Select(m => new StoredMessage
+            {
+                Channel = m.Channel, Sender = m.Sender, Content = m.Content, MessageType = m.MessageType, Metadata = m.Metadata, OccurredAt = m.OccurredAt,
+            })
+            .ToListAsync());
 
     sealed record StoredMessage
     {
@@ -213,7 +212,7 @@ public sealed partial class ProviderSampleTests(EndToEndHost host) : IClassFixtu
         public string Sender { get; init; } = "";
         public string? Content { get; init; }
         public string MessageType { get; init; } = "";
-        public string Metadata { get; init; } = "{}";
+        public JsonElement Metadata { get; init; }
         public DateTime OccurredAt { get; init; }
     }
 }

@@ -1,3 +1,5 @@
+using Proxe.Database.Entities;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using Proxe.Contracts;
 using static Proxe.EndToEnd.Tests.Posts;
@@ -28,8 +30,8 @@ public sealed class SeedScenarioTests(EndToEndHost host) : IClassFixture<EndToEn
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         Assert.Equal(("whatsapp", "whatsapp", "John", null, Phone, "proxe1"), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.Name, lead.Email, lead.Phone, lead.Brand));
         Assert.Equal(T0.AddMinutes(1).UtcDateTime, lead.LastInteractionAt);
-        Assert.Equal(["whatsapp"], lead.MetadataChannels);
-        var whatsApp = lead.MetadataJson.GetProperty("whatsapp");
+        Assert.Equal(["whatsapp"], lead.MetadataChannels());
+        var whatsApp = lead.Metadata.GetProperty("whatsapp");
         Assert.Equal(1, whatsApp.GetProperty("session_count").GetInt32());
         Assert.Equal(2, whatsApp.GetProperty("message_count").GetInt32());
         Assert.Equal(Phone, whatsApp.GetProperty("whatsapp_contact_id").GetString());
@@ -64,19 +66,19 @@ public sealed class SeedScenarioTests(EndToEndHost host) : IClassFixture<EndToEn
         Assert.Equal(webOnly.Id, lead.Id);
         Assert.Equal(("web", "whatsapp", "John", "john@example.com", Phone), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.Name, lead.Email, lead.Phone));
         Assert.Equal(T0.AddHours(1).UtcDateTime, lead.LastInteractionAt);
-        Assert.Equal(["web", "whatsapp"], lead.MetadataChannels);
-        var web = lead.MetadataJson.GetProperty("web");
+        Assert.Equal(["web", "whatsapp"], lead.MetadataChannels());
+        var web = lead.Metadata.GetProperty("web");
         Assert.Equal(("web-s2", "confirmed", "2025-06-07", "Wants a 3 BHK; site visit booked.", 2),
             (web.GetProperty("external_session_id").GetString(), web.GetProperty("booking_status").GetString(), web.GetProperty("booking_date").GetString(),
              web.GetProperty("conversation_summary").GetString(), web.GetProperty("message_count").GetInt32()));
-        Assert.Equal(1, lead.MetadataJson.GetProperty("whatsapp").GetProperty("message_count").GetInt32());
-        Assert.True(lead.UnifiedContextJson.GetProperty("cross_channel").GetBoolean());
+        Assert.Equal(1, lead.Metadata.GetProperty("whatsapp").GetProperty("message_count").GetInt32());
+        Assert.True(lead.UnifiedContext.GetProperty("cross_channel").GetBoolean());
 
         Assert.Equal(
             ["web/customer/text: I'd like a site visit on Saturday.", "web/agent/text: Booked: Saturday 11:00.", "whatsapp/customer/text: Can I bring my parents on Saturday?"],
             (await host.JourneyAsync(lead.Id)).Select(m => m.ToString()));
-        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM web_sessions WHERE lead_id = @id", new { id = lead.Id }));
-        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM whatsapp_sessions WHERE lead_id = @id", new { id = lead.Id }));
+        Assert.Equal(1L, await host.ReadAsync(db => db.WebSessions.LongCountAsync(s => s.LeadId == lead.Id)));
+        Assert.Equal(1L, await host.ReadAsync(db => db.WhatsappSessions.LongCountAsync(s => s.LeadId == lead.Id)));
     }
 
     [Fact]
@@ -102,17 +104,17 @@ public sealed class SeedScenarioTests(EndToEndHost host) : IClassFixture<EndToEn
         var lead = Assert.Single(await host.UnifiedLeadsAsync(brand));
         Assert.Equal(("voice", "whatsapp", "John", "john@example.com", Phone), (lead.FirstTouchpoint, lead.LastTouchpoint, lead.Name, lead.Email, lead.Phone));
         Assert.Equal(T0.AddDays(2).UtcDateTime, lead.LastInteractionAt);
-        Assert.Equal(["voice", "web", "whatsapp"], lead.MetadataChannels);
-        var voice = lead.MetadataJson.GetProperty("voice");
+        Assert.Equal(["voice", "web", "whatsapp"], lead.MetadataChannels());
+        var voice = lead.Metadata.GetProperty("voice");
         Assert.Equal(("CA-s3", "completed", 180, 2),
             (voice.GetProperty("call_sid").GetString(), voice.GetProperty("call_status").GetString(),
              voice.GetProperty("call_duration_seconds").GetInt32(), voice.GetProperty("message_count").GetInt32()));
-        Assert.Equal(["voice", "web", "whatsapp"], lead.UnifiedContextJson.GetProperty("journey").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["voice", "web", "whatsapp"], lead.UnifiedContext.GetProperty("journey").EnumerateArray().Select(c => c.GetString()));
 
         Assert.Equal(
             ["voice/system/call_started: call started", "voice/system/call_ended: call ended", "web/customer/text: Sent the enquiry form.", "whatsapp/customer/text: Hi, it's John again."],
             (await host.JourneyAsync(lead.Id)).Select(m => m.ToString()));
-        Assert.Equal("I want a 3 BHK near the lake.", await host.ScalarAsync<string>("SELECT transcription FROM voice_sessions WHERE call_sid = 'CA-s3'"));
+        Assert.Equal("I want a 3 BHK near the lake.", await host.ReadAsync(db => db.VoiceSessions.Where(s => s.CallSid == "CA-s3").Select(s => s.Transcription).SingleAsync()));
     }
 
     static (string, string) Touchpoints(UnifiedLead lead) => (lead.FirstTouchpoint, lead.LastTouchpoint);

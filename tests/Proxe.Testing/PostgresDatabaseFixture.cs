@@ -48,6 +48,10 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime, IAsyncDisposable
     public string ConnectionStringFor(string role) =>
         new NpgsqlConnectionStringBuilder(ConnectionString) { Options = $"-c role={role}" }.ConnectionString;
 
+    /// <summary>A <see cref="ProxeDbContext"/> on this database: as the superuser, or as <paramref name="role"/>.</summary>
+    public ProxeDbContext CreateDbContext(string? role = null) =>
+        ProxeDbContext.Create(role is null ? ConnectionString : ConnectionStringFor(role));
+
     public async Task InitializeAsync()
     {
         _serverConnectionString = await ServerConnectionStringAsync();

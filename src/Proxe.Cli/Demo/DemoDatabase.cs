@@ -1,7 +1,7 @@
-using Proxe.Cli;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Proxe.Cli.Dlq;
+using Proxe.Database;
 
 namespace Proxe.Cli.Demo;
 
@@ -15,19 +15,20 @@ public sealed record DemoLead(string Phone, string FirstTouchpoint, string LastT
 /// </summary>
 public sealed class DemoDatabase : IAsyncDisposable
 {
-    readonly NpgsqlDataSource _dataSource;
+    readonly ProxeDbContext _db;
     readonly string _brand;
 
     public DemoDatabase(string connectionString, string brand)
     {
         try
         {
-            _dataSource = NpgsqlDataSource.Create(connectionString);
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
         }
         catch (ArgumentException e)
         {
             throw new CliException($"--db is not a valid Npgsql connection string: {e.Message}", ExitCodes.Usage);
         }
+        _db = ProxeDbContext.Create(connectionString);
         _brand = brand;
     }
 
@@ -35,47 +36,35 @@ public sealed class DemoDatabase : IAsyncDisposable
     {
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var scope = new NpgsqlCommand("SELECT set_config('proxe.brands', @brand, true)", connection, transaction))
-            {
-                scope.Parameters.AddWithValue("brand", _brand);
-                await scope.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
+            await _db.Database.ExecuteSqlAsync($"SELECT set_config('proxe.brands', {_brand}, true)", cancellationToken);
 
-            await using var query = new NpgsqlCommand("""
-                SELECT u.phone, u.first_touchpoint, u.last_touchpoint, u.name, u.metadata::text, u.last_interaction_at,
-                       (SELECT count(*) FROM messages m WHERE m.brand = u.brand AND m.lead_id = u.id)
-                FROM unified_leads u
-                WHERE u.brand = @brand AND u.phone = ANY(@phones)
-                """, connection, transaction);
-            query.Parameters.AddWithValue("brand", _brand);
-            query.Parameters.AddWithValue("phones", phones.ToArray());
-
-            var leads = new Dictionary<string, DemoLead>(StringComparer.Ordinal);
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var phone = reader.GetString(0);
-                leads[phone] = new DemoLead(phone, reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    ChannelsOf(reader.GetString(4)), reader.GetInt64(6), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
-            }
-            return leads;
+            var leads = await _db.UnifiedLeads
+                .Where(u => u.Brand == _brand && phones.Contains(u.Phone!))
+                .Select(u => new
+                {
+                    u.Phone, u.FirstTouchpoint, u.LastTouchpoint, u.Name, u.Metadata, u.LastInteractionAt,
+                    Messages = _db.Messages.LongCount(m => m.Brand == u.Brand && m.LeadId == u.Id),
+                })
+                .ToListAsync(cancellationToken);
+            return leads.ToDictionary(
+                l => l.Phone!,
+                l => new DemoLead(l.Phone!, l.FirstTouchpoint, l.LastTouchpoint, l.Name, ChannelsOf(l.Metadata), l.Messages,
+                    l.LastInteractionAt is { } at ? new DateTimeOffset(at) : null),
+                StringComparer.Ordinal);
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (e is NpgsqlException || e.InnerException is NpgsqlException)
         {
-            throw new CliException($"Cannot read the PROXe database given with --db: {e.Message}");
+            // EF Core wraps a transient NpgsqlException (a refused connection) in an InvalidOperationException.
+            throw new CliException($"Cannot read the PROXe database given with --db: {(e as NpgsqlException ?? e.InnerException)!.Message}");
         }
     }
 
     /// <summary>metadata holds one object per channel the lead used.</summary>
-    static IReadOnlyList<string> ChannelsOf(string metadata)
-    {
-        using var document = JsonDocument.Parse(metadata);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            ? document.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList()
+    static IReadOnlyList<string> ChannelsOf(JsonElement metadata) =>
+        metadata.ValueKind == JsonValueKind.Object
+            ? metadata.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList()
             : [];
-    }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
+using Proxe.Database;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
 
@@ -48,7 +48,8 @@ public static class LeadContextEndpoint
         "of the newest interaction (last_touchpoint). channels holds each channel's latest session: web booking fields and " +
         "summaries, the voice call's status, summary and a transcript excerpt, WhatsApp's last delivery status; null when unused.";
 
-    public const string LeadSql = """
+    /// <summary>The lead and each channel's latest session as PostgreSQL renders them in JSON: one statement.</summary>
+    public static IQueryable<ContextRow> LeadWithChannels(ProxeDbContext db, Guid id) => db.Database.SqlQuery<ContextRow>($"""
         SELECT l.id, l.brand, l.customer_name AS name, l.email, l.customer_phone_normalized AS phone, l.first_touchpoint,
                l.last_touchpoint, l.first_interaction_at, l.last_interaction_at, l.journey, l.unified_context,
                (SELECT jsonb_build_object('booking_status', x.booking_status, 'booking_date', x.booking_date,
@@ -75,16 +76,17 @@ public static class LeadContextEndpoint
                 FROM social_sessions x WHERE x.lead_id = l.id
                 ORDER BY coalesce(x.last_engagement_at, x.updated_at) DESC, x.id LIMIT 1) AS social
         FROM all_leads l
-        WHERE l.id = @id
-        """;
+        WHERE l.id = {id}
+        """);
 
-    public const string NewestMessagesSql = """
-        SELECT m.channel, m.sender, m.content, m.message_type, m.occurred_at
-        FROM messages m
-        WHERE m.lead_id = @id
-        ORDER BY m.occurred_at DESC, m.id DESC
-        LIMIT @take
-        """;
+    public static IQueryable<LeadMessage> NewestMessages(ProxeDbContext db, Guid id, int take) =>
+        db.Messages.Where(m => m.LeadId == id)
+            .OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id)
+            .Take(take)
+            .Select(m => new LeadMessage
+            {
+                Channel = m.Channel, Sender = m.Sender, Content = m.Content, MessageType = m.MessageType, OccurredAt = m.OccurredAt,
+            });
 
     internal static async Task<Results<Ok<LeadContext>, ValidationProblem, ProblemHttpResult>> GetContext(
         ClaimsPrincipal user, ReaderDatabase database, string id,
@@ -103,15 +105,14 @@ public static class LeadContextEndpoint
         return context is null ? LeadEndpoints.LeadNotFound() : TypedResults.Ok(context);
     }
 
-    public static async Task<LeadContext?> ReadAsync(NpgsqlConnection connection, Guid id, int maxMessages, int maxChars, CancellationToken cancellationToken)
+    public static async Task<LeadContext?> ReadAsync(ProxeDbContext db, Guid id, int maxMessages, int maxChars, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ContextRow>(new CommandDefinition(LeadSql, new { id }, cancellationToken: cancellationToken));
+        var row = await LeadWithChannels(db, id).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
             return null;
 
         // One more than the budget tells whether older messages were left out.
-        var newest = (await connection.QueryAsync<LeadMessage>(new CommandDefinition(NewestMessagesSql,
-            new { id, take = maxMessages + 1 }, cancellationToken: cancellationToken))).ToList();
+        var newest = await NewestMessages(db, id, maxMessages + 1).ToListAsync(cancellationToken);
 
         var (messages, usedChars) = Fit(newest.Take(maxMessages), maxChars);
         return new LeadContext(
@@ -161,7 +162,7 @@ public static class LeadContextEndpoint
         return JsonSerializer.SerializeToElement(fields);
     }
 
-    private sealed record ContextRow
+    public sealed record ContextRow
     {
         public Guid Id { get; init; }
         public string Brand { get; init; } = "";

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using CsvHelper;
-using Dapper;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
+using Proxe.Database;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
 
@@ -9,7 +9,7 @@ namespace Proxe.Dashboard.Leads;
 
 /// <summary>
 /// /api/leads/export.csv: every lead matching the list's filters (no limit, no cursor), newest activity first, streamed
-/// row by row from one reader straight into the response, so 200,000 leads never sit in memory.
+/// row by row from one query (AsAsyncEnumerable, no tracking) straight into the response, so 200,000 leads never sit in memory.
 /// </summary>
 public static class LeadExport
 {
@@ -48,42 +48,41 @@ public static class LeadExport
         return LeadEndpoints.ReadFilter(parameters, query);
     }
 
-    public static (string Sql, DynamicParameters Parameters) Command(LeadFilter filter)
-    {
-        var (where, parameters) = LeadQueries.Where(filter, withCursor: false);
-        return ($"""
-            SELECT l.id, l.brand, l.customer_name, l.email, l.customer_phone_normalized, l.first_touchpoint, l.last_touchpoint,
-                   array_to_string(l.journey, ' > '), l.first_interaction_at, l.last_interaction_at, l.created_at
-            FROM all_leads l
-            {where}
-            ORDER BY coalesce(l.last_interaction_at, l.created_at) DESC, l.id DESC
-            """, parameters);
-    }
+    public static IQueryable<ExportRow> Rows(ProxeDbContext db, LeadFilter filter) =>
+        db.Matching(filter, withCursor: false).ByActivity().Select(l => new ExportRow(
+            l.Id, l.Brand, l.CustomerName, l.Email, l.CustomerPhoneNormalized, l.FirstTouchpoint, l.LastTouchpoint,
+            string.Join(" > ", l.Journey), l.FirstInteractionAt, l.LastInteractionAt, l.CreatedAt));
 
     /// <summary>Writes the CSV; returns the number of leads written.</summary>
-    public static async Task<long> WriteAsync(NpgsqlConnection connection, LeadFilter filter, Stream body, CancellationToken cancellationToken)
+    public static async Task<long> WriteAsync(ProxeDbContext db, LeadFilter filter, Stream body, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = Command(filter);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-
         await using var csv = CsvWriter.Create(body, Options, leaveOpen: true);
         csv.WriteHeader(Header);
         long rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var lead in Rows(db, filter).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            csv.WriteField(reader.GetGuid(0), default);
-            for (var i = 1; i <= 7; i++)
-                csv.WriteField(reader.IsDBNull(i) ? null : reader.GetString(i));
-            csv.WriteField(reader.GetDateTime(8), default);
-            if (reader.IsDBNull(9))
-                csv.WriteField((string?)null);
+            csv.WriteField(lead.Id, default);
+            csv.WriteField(lead.Brand);
+            csv.WriteField(lead.Name);
+            csv.WriteField(lead.Email);
+            csv.WriteField(lead.Phone);
+            csv.WriteField(lead.FirstTouchpoint);
+            csv.WriteField(lead.LastTouchpoint);
+            csv.WriteField(lead.Journey);
+            csv.WriteField(lead.FirstInteractionAt, default);
+            if (lead.LastInteractionAt is { } lastInteractionAt)
+                csv.WriteField(lastInteractionAt, default);
             else
-                csv.WriteField(reader.GetDateTime(9), default);
-            csv.WriteField(reader.GetDateTime(10), default);
+                csv.WriteField((string?)null);
+            csv.WriteField(lead.CreatedAt, default);
             await csv.EndRecordAsync(cancellationToken);
             rows++;
         }
         await csv.FlushAsync(cancellationToken);
         return rows;
     }
+
+    public sealed record ExportRow(
+        Guid Id, string Brand, string? Name, string? Email, string? Phone, string FirstTouchpoint, string LastTouchpoint,
+        string Journey, DateTime FirstInteractionAt, DateTime? LastInteractionAt, DateTime CreatedAt);
 }

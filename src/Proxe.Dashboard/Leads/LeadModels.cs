@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Proxe.Dashboard.Leads;
 
-// Settable properties rather than positional records: Dapper maps snake_case columns onto them by name.
+// Init properties rather than positional records: EF Core fills them by name, from LINQ projections and from the
+// snake_case columns of Database.SqlQuery.
 
 /// <summary>A unified_leads row (the seed's columns) and the channels in the order the customer used them.</summary>
 public record Lead

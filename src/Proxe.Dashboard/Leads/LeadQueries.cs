@@ -1,168 +1,158 @@
-using System.Globalization;
-using Dapper;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
+using Proxe.Database;
 
 namespace Proxe.Dashboard.Leads;
 
 /// <summary>
 /// The dashboard's reads. None of them names a brand: they run under <see cref="Data.ReaderDatabase"/>,
-/// where row-level security leaves only the caller's brands.
+/// where row-level security leaves only the caller's brands. Each query is built here and run by its caller, so
+/// bench/Proxe.Bench.Dashboard can EXPLAIN exactly the SQL the endpoints send.
 /// </summary>
 public static class LeadQueries
 {
-    private const string LeadColumns = """
-        u.id, u.brand, u.name, u.email, u.phone, u.first_touchpoint, u.last_touchpoint,
-        u."timestamp", l.first_interaction_at, u.last_interaction_at, u.metadata, l.journey
-        """;
-
-    /// <summary>The list's order, served by all_leads_activity_idx (migration 004).</summary>
-    private const string Activity = "coalesce(l.last_interaction_at, l.created_at)";
-
     /// <summary>
-    /// The filter as conditions on all_leads (alias l), only those asked for, so each query plans against its indexes.
+    /// The filter as conditions on all_leads, only those asked for, so each query plans against its indexes.
     /// A phone or email matches the lead's own column or any identity of that kind.
     /// </summary>
-    public static (string Where, DynamicParameters Parameters) Where(LeadFilter filter, bool withCursor = true)
+    public static IQueryable<Database.Entities.Lead> Matching(this ProxeDbContext db, LeadFilter filter, bool withCursor = true)
     {
-        var conditions = new List<string>();
-        var parameters = new DynamicParameters();
-        if (filter.Phone is not null)
+        var leads = db.Leads.AsQueryable();
+        if (filter.Phone is { } phone)
         {
-            conditions.Add("""
-                l.id IN (SELECT p.id FROM all_leads p WHERE p.customer_phone_normalized = @phone
-                         UNION SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'phone' AND i.value = @phone)
-                """);
-            parameters.Add("phone", filter.Phone);
+            leads = leads.Where(l => db.Leads.Where(p => p.CustomerPhoneNormalized == phone).Select(p => p.Id)
+                .Union(db.LeadIdentities.Where(i => i.Kind == "phone" && i.Value == phone).Select(i => i.LeadId))
+                .Contains(l.Id));
         }
-        if (filter.Email is not null)
+        if (filter.Email is { } email)
         {
-            conditions.Add("""
-                l.id IN (SELECT e.id FROM all_leads e WHERE lower(e.email) = @email
-                         UNION SELECT i.lead_id FROM lead_identities i WHERE i.kind = 'email' AND i.value = @email)
-                """);
-            parameters.Add("email", filter.Email);
+            leads = leads.Where(l => db.Leads.Where(e => e.Email!.ToLower() == email).Select(e => e.Id)
+                .Union(db.LeadIdentities.Where(i => i.Kind == "email" && i.Value == email).Select(i => i.LeadId))
+                .Contains(l.Id));
         }
-        Add("l.first_touchpoint = @first_touchpoint", "first_touchpoint", filter.FirstTouchpoint);
-        Add("l.last_touchpoint = @last_touchpoint", "last_touchpoint", filter.LastTouchpoint);
-        Add("l.customer_name ILIKE @name_pattern", "name_pattern", filter.NamePattern);
-        Add("@channel = ANY (l.journey)", "channel", filter.Channel);
-        Add("l.last_interaction_at >= @active_from::timestamptz", "active_from", Timestamp(filter.ActiveFrom));
-        Add("l.last_interaction_at < @active_to::timestamptz", "active_to", Timestamp(filter.ActiveTo));
+        if (filter.FirstTouchpoint is { } first)
+            leads = leads.Where(l => l.FirstTouchpoint == first);
+        if (filter.LastTouchpoint is { } last)
+            leads = leads.Where(l => l.LastTouchpoint == last);
+        // The pattern escapes % and _ with a backslash (LeadEndpoints.ReadFilter); Npgsql would otherwise send ESCAPE ''.
+        if (filter.NamePattern is { } namePattern)
+            leads = leads.Where(l => EF.Functions.ILike(l.CustomerName!, namePattern, @"\"));
+        if (filter.Channel is { } channel)
+            leads = leads.Where(l => l.Journey.Contains(channel));
+        if (filter.ActiveFrom is { } activeFrom)
+            leads = leads.Where(l => l.LastInteractionAt >= activeFrom);
+        if (filter.ActiveTo is { } activeTo)
+            leads = leads.Where(l => l.LastInteractionAt < activeTo);
         if (filter.CrossChannel)
-            conditions.Add("cardinality(l.journey) > 1");
+            leads = leads.Where(l => l.Journey.Length > 1);
         if (withCursor && filter.CursorAt is { } cursorAt)
         {
-            conditions.Add($"({Activity}, l.id) < (@cursor_at::timestamptz, @cursor_id)");
-            parameters.Add("cursor_at", Timestamp(cursorAt));
-            parameters.Add("cursor_id", filter.CursorId ?? Guid.Empty);
+            // A row comparison, (activity, id) < (cursor), so the keyset seeks all_leads_activity_idx.
+            var cursorId = filter.CursorId ?? Guid.Empty;
+            leads = leads.Where(l => EF.Functions.LessThan(
+                ValueTuple.Create(l.LastInteractionAt ?? l.CreatedAt, l.Id), ValueTuple.Create(cursorAt, cursorId)));
         }
-
-        return (conditions.Count == 0 ? "" : "WHERE " + string.Join("\n  AND ", conditions), parameters);
-
-        void Add(string condition, string name, string? value)
-        {
-            if (value is null)
-                return;
-            conditions.Add(condition);
-            parameters.Add(name, value);
-        }
+        return leads;
     }
 
-    /// <summary>
-    /// Newest activity first; a lead without any interaction time sorts by its creation. The page is chosen on
-    /// all_leads alone (filters, order, limit on indexed columns), then the view adds metadata for those rows only.
-    /// </summary>
-    public static async Task<Page<Lead>> FindAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
-    {
-        var (sql, parameters) = ListCommand(filter);
-        var leads = (await connection.QueryAsync<Lead>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+    /// <summary>Newest activity first; a lead without any interaction time sorts by its creation (all_leads_activity_idx, migration 004).</summary>
+    public static IOrderedQueryable<Database.Entities.Lead> ByActivity(this IQueryable<Database.Entities.Lead> leads) =>
+        leads.OrderByDescending(l => l.LastInteractionAt ?? l.CreatedAt).ThenByDescending(l => l.Id);
 
+    /// <summary>The page is chosen on all_leads alone (filters, order, limit on indexed columns), then the view adds metadata for those rows only.</summary>
+    public static IQueryable<Lead> List(ProxeDbContext db, LeadFilter filter) =>
+        from l in db.Matching(filter).ByActivity().Take(filter.Limit)
+        join u in db.UnifiedLeads on l.Id equals u.Id
+        orderby l.LastInteractionAt ?? l.CreatedAt descending, l.Id descending
+        select new Lead
+        {
+            Id = u.Id,
+            Brand = u.Brand,
+            Name = u.Name,
+            Email = u.Email,
+            Phone = u.Phone,
+            FirstTouchpoint = u.FirstTouchpoint,
+            LastTouchpoint = u.LastTouchpoint,
+            Timestamp = u.Timestamp,
+            FirstInteractionAt = l.FirstInteractionAt,
+            LastInteractionAt = u.LastInteractionAt,
+            Journey = l.Journey,
+            Metadata = u.Metadata,
+        };
+
+    public static async Task<Page<Lead>> FindAsync(ProxeDbContext db, LeadFilter filter, CancellationToken cancellationToken)
+    {
+        var leads = await List(db, filter).ToListAsync(cancellationToken);
         var last = leads.Count == filter.Limit ? leads[^1] : null;
         return new Page<Lead>(leads, last is null ? null : Data.Cursor.Encode(last.LastInteractionAt ?? last.Timestamp, last.Id));
     }
 
-    public static (string Sql, DynamicParameters Parameters) ListCommand(LeadFilter filter)
+    public static Task<long> CountAsync(ProxeDbContext db, LeadFilter filter, CancellationToken cancellationToken) =>
+        db.Matching(filter, withCursor: false).LongCountAsync(cancellationToken);
+
+    /// <summary>Whole session rows and identities as PostgreSQL renders them in JSON: one statement, one round trip.</summary>
+    public static IQueryable<LeadDetail> Detail(ProxeDbContext db, Guid id) => db.Database.SqlQuery<LeadDetail>($"""
+        SELECT u.id, u.brand, u.name, u.email, u.phone, u.first_touchpoint, u.last_touchpoint,
+               u."timestamp", l.first_interaction_at, u.last_interaction_at, u.metadata, l.journey, u.unified_context,
+               jsonb_build_object(
+                   'web', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
+                           FROM web_sessions x WHERE x.lead_id = u.id),
+                   'whatsapp', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
+                                FROM whatsapp_sessions x WHERE x.lead_id = u.id),
+                   'voice', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
+                             FROM voice_sessions x WHERE x.lead_id = u.id),
+                   'social', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
+                              FROM social_sessions x WHERE x.lead_id = u.id)) AS sessions,
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', i.kind, 'value', i.value,
+                                                             'first_seen_at', i.first_seen_at, 'last_seen_at', i.last_seen_at)
+                                          ORDER BY i.first_seen_at, i.kind, i.value), '[]')
+                FROM lead_identities i WHERE i.lead_id = u.id) AS identities
+        FROM unified_leads u JOIN all_leads l ON l.id = u.id
+        WHERE u.id = {id}
+        """);
+
+    public static Task<LeadDetail?> GetAsync(ProxeDbContext db, Guid id, CancellationToken cancellationToken) =>
+        Detail(db, id).SingleOrDefaultAsync(cancellationToken);
+
+    public static Task<bool> ExistsAsync(ProxeDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.Leads.AnyAsync(l => l.Id == id, cancellationToken);
+
+    /// <summary>The seed's conversation history: every channel, oldest first, by provider time (messages_lead_timeline_idx).</summary>
+    public static IQueryable<LeadMessage> Messages(ProxeDbContext db, Guid leadId, DateTime? cursorAt, Guid? cursorId, int limit)
     {
-        var (where, parameters) = Where(filter);
-        parameters.Add("limit", filter.Limit);
-        return ($"""
-            WITH page AS (
-                SELECT l.id, {Activity} AS activity
-                FROM all_leads l
-                {where}
-                ORDER BY {Activity} DESC, l.id DESC
-                LIMIT @limit)
-            SELECT {LeadColumns}
-            FROM page JOIN unified_leads u ON u.id = page.id JOIN all_leads l ON l.id = page.id
-            ORDER BY page.activity DESC, page.id DESC
-            """, parameters);
+        var messages = db.Messages.Where(m => m.LeadId == leadId);
+        if (cursorAt is { } at)
+        {
+            var afterId = cursorId ?? Guid.Empty;
+            messages = messages.Where(m => EF.Functions.GreaterThan(ValueTuple.Create(m.OccurredAt, m.Id), ValueTuple.Create(at, afterId)));
+        }
+        return messages.OrderBy(m => m.OccurredAt).ThenBy(m => m.Id).Take(limit).Select(m => new LeadMessage
+        {
+            Id = m.Id,
+            Channel = m.Channel,
+            Sender = m.Sender,
+            Content = m.Content,
+            MessageType = m.MessageType,
+            Metadata = m.Metadata,
+            ExternalId = m.ExternalId,
+            OccurredAt = m.OccurredAt,
+            CreatedAt = m.CreatedAt,
+        });
     }
 
-    public static Task<long> CountAsync(NpgsqlConnection connection, LeadFilter filter, CancellationToken cancellationToken)
-    {
-        var (where, parameters) = Where(filter, withCursor: false);
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM all_leads l {where}", parameters, cancellationToken: cancellationToken));
-    }
-
-    public const string DetailSql = $"""
-            SELECT {LeadColumns}, u.unified_context,
-                   jsonb_build_object(
-                       'web', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
-                               FROM web_sessions x WHERE x.lead_id = u.id),
-                       'whatsapp', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
-                                    FROM whatsapp_sessions x WHERE x.lead_id = u.id),
-                       'voice', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
-                                 FROM voice_sessions x WHERE x.lead_id = u.id),
-                       'social', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'lead_id' ORDER BY x.created_at, x.id), '[]')
-                                  FROM social_sessions x WHERE x.lead_id = u.id)) AS sessions,
-                   (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', i.kind, 'value', i.value,
-                                                                 'first_seen_at', i.first_seen_at, 'last_seen_at', i.last_seen_at)
-                                              ORDER BY i.first_seen_at, i.kind, i.value), '[]')
-                    FROM lead_identities i WHERE i.lead_id = u.id) AS identities
-            FROM unified_leads u JOIN all_leads l ON l.id = u.id
-            WHERE u.id = @id
-            """;
-
-    public static Task<LeadDetail?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<LeadDetail>(new CommandDefinition(DetailSql, new { id }, cancellationToken: cancellationToken));
-
-    public static Task<bool> ExistsAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM all_leads WHERE id = @id)", new { id }, cancellationToken: cancellationToken));
-
-    public const string MessagesSql = """
-        SELECT m.id, m.channel, m.sender, m.content, m.message_type, m.metadata, m.external_id, m.occurred_at, m.created_at
-        FROM messages m
-        WHERE m.lead_id = @lead_id
-          AND (@cursor_at::timestamptz IS NULL OR (m.occurred_at, m.id) > (@cursor_at::timestamptz, @cursor_id))
-        ORDER BY m.occurred_at, m.id
-        LIMIT @limit
-        """;
-
-    /// <summary>The seed's "customers by first touchpoint" (over all_leads: the view has one row per lead).</summary>
-    public const string FirstTouchpointSql = "SELECT first_touchpoint, count(*) FROM all_leads GROUP BY first_touchpoint";
-
-    /// <summary>The seed's conversation history: every channel, oldest first, by provider time.</summary>
-    public static async Task<Page<LeadMessage>> MessagesAsync(NpgsqlConnection connection, Guid leadId, DateTime? cursorAt, Guid? cursorId, int limit,
+    public static async Task<Page<LeadMessage>> MessagesAsync(ProxeDbContext db, Guid leadId, DateTime? cursorAt, Guid? cursorId, int limit,
         CancellationToken cancellationToken)
     {
-        var messages = (await connection.QueryAsync<LeadMessage>(new CommandDefinition(MessagesSql,
-            new { lead_id = leadId, cursor_at = Timestamp(cursorAt), cursor_id = cursorId ?? Guid.Empty, limit },
-            cancellationToken: cancellationToken))).ToList();
-
+        var messages = await Messages(db, leadId, cursorAt, cursorId, limit).ToListAsync(cancellationToken);
         var last = messages.Count == limit ? messages[^1] : null;
         return new Page<LeadMessage>(messages, last is null ? null : Data.Cursor.Encode(last.OccurredAt, last.Id));
     }
 
-    /// <summary>The seed's "customers by first touchpoint".</summary>
-    public static async Task<IReadOnlyDictionary<string, long>> CountByFirstTouchpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var rows = await connection.QueryAsync<(string FirstTouchpoint, long Count)>(new CommandDefinition(
-            FirstTouchpointSql, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.FirstTouchpoint, r => r.Count);
-    }
+    /// <summary>The seed's "customers by first touchpoint" (over all_leads: the view has one row per lead).</summary>
+    public static IQueryable<ChannelTotal> FirstTouchpoints(ProxeDbContext db) =>
+        db.Leads.GroupBy(l => l.FirstTouchpoint).Select(g => new ChannelTotal(g.Key, g.LongCount()));
 
-    // Sent as ISO text and cast in SQL: exact to the microsecond, whatever DbType Dapper would pick for a DateTime.
-    public static string? Timestamp(DateTime? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    public static async Task<IReadOnlyDictionary<string, long>> CountByFirstTouchpointAsync(ProxeDbContext db, CancellationToken cancellationToken) =>
+        await FirstTouchpoints(db).ToDictionaryAsync(r => r.Channel, r => r.Count, cancellationToken);
 }
+
+public sealed record ChannelTotal(string Channel, long Count);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
+using Proxe.Database;
 
 namespace Proxe.Dashboard.Live;
 
@@ -39,19 +40,24 @@ public static class ChangeEndpoints
         if (!parameters.Valid)
             return TypedResults.ValidationProblem(parameters.Errors);
 
-        var (leads, messages, leadMessages) = await database.ReadAsync(brands, c => c.QuerySingleAsync<(DateTime?, DateTime?, DateTime?)>(
-            new CommandDefinition("""
-                SELECT (SELECT max(updated_at) FROM all_leads), (SELECT max(created_at) FROM messages),
-                       (SELECT max(created_at) FROM messages WHERE lead_id = @lead)
-                """, new { lead = leadId ?? Guid.Empty }, cancellationToken: cancellationToken)), cancellationToken);
+        var latest = await database.ReadAsync(brands, db => Latest(db, leadId ?? Guid.Empty).SingleAsync(cancellationToken), cancellationToken);
 
-        var version = string.Join('-', new[] { leads, messages, leadMessages }.Select(t => (t?.Ticks ?? 0).ToString("x", CultureInfo.InvariantCulture)));
+        var version = string.Join('-', new[] { latest.Leads, latest.Messages, latest.LeadMessages }
+            .Select(t => (t?.Ticks ?? 0).ToString("x", CultureInfo.InvariantCulture)));
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         context.Response.Headers.ETag = etag.ToString();
         if (EntityTagHeaderValue.TryParseList(context.Request.Headers.IfNoneMatch.Where(v => v is not null).Select(v => v!).ToList(), out var sent) && sent.Any(e => e.Compare(etag, useStrongComparison: false)))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(new ChangeVersion(version));
     }
+
+    /// <summary>Three index probes in one statement: one round trip per poll.</summary>
+    public static IQueryable<LatestChange> Latest(ProxeDbContext db, Guid lead) => db.Database.SqlQuery<LatestChange>($"""
+        SELECT (SELECT max(updated_at) FROM all_leads) AS leads, (SELECT max(created_at) FROM messages) AS messages,
+               (SELECT max(created_at) FROM messages WHERE lead_id = {lead}) AS lead_messages
+        """);
 }
+
+public sealed record LatestChange(DateTime? Leads, DateTime? Messages, DateTime? LeadMessages);
 
 public sealed record ChangeVersion(string Version);

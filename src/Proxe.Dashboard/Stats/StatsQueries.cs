@@ -1,6 +1,6 @@
-using Dapper;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
 using Proxe.Contracts;
+using Proxe.Database;
 using Proxe.Dashboard.Data;
 using Proxe.Dashboard.Leads;
 
@@ -9,55 +9,56 @@ namespace Proxe.Dashboard.Stats;
 /// <summary>Aggregates over leads whose first interaction (provider time) falls in [from, to), brand-scoped by RLS.</summary>
 public static class StatsQueries
 {
-    private const string LeadsInRange = "l.first_interaction_at >= @from::timestamptz AND l.first_interaction_at < @to::timestamptz";
-    private const string MessagesInRange = "m.occurred_at >= @from::timestamptz AND m.occurred_at < @to::timestamptz";
+    private static IQueryable<Database.Entities.Lead> LeadsFirstSeen(ProxeDbContext db, DateTime from, DateTime to) =>
+        db.Leads.Where(l => l.FirstInteractionAt >= from && l.FirstInteractionAt < to);
 
-    public const string JourneyPathsSql = $"""
-        SELECT l.journey, count(*) AS n FROM all_leads l WHERE {LeadsInRange}
-        GROUP BY l.journey ORDER BY n DESC, l.journey LIMIT @limit
-        """;
+    private static IQueryable<Database.Entities.Message> MessagesIn(ProxeDbContext db, DateTime from, DateTime to) =>
+        db.Messages.Where(m => m.OccurredAt >= from && m.OccurredAt < to);
 
-    public const string FirstLastSql = $"""
-        SELECT l.first_touchpoint, l.last_touchpoint, count(*) AS n FROM all_leads l WHERE {LeadsInRange}
-        GROUP BY 1, 2 ORDER BY n DESC, 1, 2
-        """;
+    public static IQueryable<JourneyCount> JourneyPaths(ProxeDbContext db, DateTime from, DateTime to, int limit) =>
+        LeadsFirstSeen(db, from, to).GroupBy(l => l.Journey)
+            .OrderByDescending(g => g.LongCount()).ThenBy(g => g.Key)
+            .Take(limit)
+            .Select(g => new JourneyCount(g.Key, g.LongCount()));
 
-    public const string NewLeadsSql = $"""
-        SELECT date_trunc(@interval, l.first_interaction_at AT TIME ZONE 'UTC') AS bucket, l.first_touchpoint, count(*)
-        FROM all_leads l WHERE {LeadsInRange}
-        GROUP BY 1, 2
-        """;
+    public static IQueryable<FirstLastPair> FirstLast(ProxeDbContext db, DateTime from, DateTime to) =>
+        LeadsFirstSeen(db, from, to).GroupBy(l => new { l.FirstTouchpoint, l.LastTouchpoint })
+            .OrderByDescending(g => g.LongCount()).ThenBy(g => g.Key.FirstTouchpoint).ThenBy(g => g.Key.LastTouchpoint)
+            .Select(g => new FirstLastPair(g.Key.FirstTouchpoint, g.Key.LastTouchpoint, g.LongCount()));
 
-    public const string ActiveLeadsSql = $"""
-        SELECT date_trunc(@interval, m.occurred_at AT TIME ZONE 'UTC') AS bucket, m.channel, count(DISTINCT m.lead_id)
-        FROM messages m WHERE {MessagesInRange}
-        GROUP BY 1, 2
-        """;
+    // Buckets of date_trunc in UTC: SQL, since LINQ has no week truncation.
+    public static IQueryable<BucketCount> NewLeads(ProxeDbContext db, DateTime from, DateTime to, string interval) =>
+        db.Database.SqlQuery<BucketCount>($"""
+            SELECT date_trunc({interval}, l.first_interaction_at AT TIME ZONE 'UTC') AS bucket, l.first_touchpoint AS channel, count(*) AS count
+            FROM all_leads l WHERE l.first_interaction_at >= {from} AND l.first_interaction_at < {to}
+            GROUP BY 1, 2
+            """);
 
-    public const string ActiveTotalsSql = $"""
-        SELECT m.channel, count(DISTINCT m.lead_id) FROM messages m WHERE {MessagesInRange} GROUP BY 1
-        """;
+    public static IQueryable<BucketCount> ActiveLeads(ProxeDbContext db, DateTime from, DateTime to, string interval) =>
+        db.Database.SqlQuery<BucketCount>($"""
+            SELECT date_trunc({interval}, m.occurred_at AT TIME ZONE 'UTC') AS bucket, m.channel, count(DISTINCT m.lead_id) AS count
+            FROM messages m WHERE m.occurred_at >= {from} AND m.occurred_at < {to}
+            GROUP BY 1, 2
+            """);
 
-    public static async Task<JourneyStats> JourneysAsync(NpgsqlConnection connection, DateTime from, DateTime to, int limit, CancellationToken cancellationToken)
+    public static IQueryable<ChannelTotal> ActiveTotals(ProxeDbContext db, DateTime from, DateTime to) =>
+        MessagesIn(db, from, to).GroupBy(m => m.Channel)
+            .Select(g => new ChannelTotal(g.Key, g.Select(m => m.LeadId).Distinct().LongCount()));
+
+    public static async Task<JourneyStats> JourneysAsync(ProxeDbContext db, DateTime from, DateTime to, int limit, CancellationToken cancellationToken)
     {
-        var range = new { from = LeadQueries.Timestamp(from), to = LeadQueries.Timestamp(to), limit };
-        var paths = (await connection.QueryAsync<(string[] Journey, long Count)>(new CommandDefinition(JourneyPathsSql, range, cancellationToken: cancellationToken)))
+        var paths = (await JourneyPaths(db, from, to, limit).ToListAsync(cancellationToken))
             .Select(p => new JourneyPath(p.Journey, string.Join(" → ", p.Journey.Select(ChannelLabels.Name)), p.Count)).ToList();
-
-        var pairs = (await connection.QueryAsync<(string First, string Last, long Count)>(new CommandDefinition(FirstLastSql, range, cancellationToken: cancellationToken)))
-            .Select(p => new FirstLastPair(p.First, p.Last, p.Count)).ToList();
-
+        var pairs = await FirstLast(db, from, to).ToListAsync(cancellationToken);
         return new JourneyStats(from, to, pairs.Sum(p => p.Count), paths, pairs);
     }
 
-    public static async Task<LeadStats> LeadsAsync(NpgsqlConnection connection, DateTime from, DateTime to, string interval, CancellationToken cancellationToken)
+    public static async Task<LeadStats> LeadsAsync(ProxeDbContext db, DateTime from, DateTime to, string interval, CancellationToken cancellationToken)
     {
-        var range = new { from = LeadQueries.Timestamp(from), to = LeadQueries.Timestamp(to), interval };
-
         // Buckets in UTC; every bucket of the range is listed, empty ones included.
-        var newLeads = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition(NewLeadsSql, range, cancellationToken: cancellationToken));
-        var active = await connection.QueryAsync<(DateTime Bucket, string Channel, long Count)>(new CommandDefinition(ActiveLeadsSql, range, cancellationToken: cancellationToken));
-        var activeTotals = (await connection.QueryAsync<(string Channel, long Count)>(new CommandDefinition(ActiveTotalsSql, range, cancellationToken: cancellationToken))).ToDictionary(r => r.Channel, r => r.Count);
+        var newLeads = await NewLeads(db, from, to, interval).ToListAsync(cancellationToken);
+        var active = await ActiveLeads(db, from, to, interval).ToListAsync(cancellationToken);
+        var activeTotals = await ActiveTotals(db, from, to).ToDictionaryAsync(r => r.Channel, r => r.Count, cancellationToken);
 
         var newByBucket = newLeads.ToLookup(r => DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc));
         var activeByBucket = active.ToLookup(r => DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc));
@@ -83,6 +84,11 @@ public static class StatsQueries
         return interval == "week" ? day.AddDays(-(((int)day.DayOfWeek + 6) % 7)) : day;
     }
 }
+
+public sealed record JourneyCount(string[] Journey, long Count);
+
+/// <summary>A date_trunc bucket: timestamp without time zone, in UTC.</summary>
+public sealed record BucketCount(DateTime Bucket, string Channel, long Count);
 
 public sealed record JourneyPath(IReadOnlyList<string> Path, string Label, long Count);
 
