@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
+using Proxe.Gateway.Providers;
 using Proxe.Gateway.Publishing;
 using Proxe.Messaging;
 using Proxe.ServiceDefaults;
@@ -43,6 +44,14 @@ public static class Extensions
         builder.Services.AddOptions<BrandOptions>().BindConfiguration(BrandOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BrandOptions>, BrandOptionsValidator>();
         builder.Services.AddSingleton<BrandCatalog>();
+        return builder;
+    }
+
+    /// <summary>What the provider webhooks (<see cref="ProviderEndpoints.MapProviderWebhooks"/>) need beside the brands.</summary>
+    public static IHostApplicationBuilder AddProviderWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProviderOptions>().BindConfiguration(ProviderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BrandOptions>, ProviderSecretsValidator>();
         return builder;
     }
 
