@@ -19,6 +19,8 @@ public static class Senders
     public const string Agent = "agent";
     public const string System = "system";
 
+    public static readonly IReadOnlyList<string> All = [Customer, Agent, System];
+
     public static bool IsKnown(string? sender) => sender is Customer or Agent or System;
 }
 

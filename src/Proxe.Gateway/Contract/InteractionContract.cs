@@ -105,7 +105,7 @@ public static class InteractionContract
 
     private static InteractionMessage Message(Check check, InteractionMessage message) => message with
     {
-        Sender = check.Known("message.sender", message.Sender, Senders.IsKnown, [Senders.Customer, Senders.Agent, Senders.System]),
+        Sender = check.Known("message.sender", message.Sender, Senders.IsKnown, Senders.All),
         Content = check.Text("message.content", message.Content, Body),
         Type = check.Text("message.type", message.Type, Label) is { Length: > 0 } type ? type : "text",
         Metadata = check.Json("message.metadata", message.Metadata),
