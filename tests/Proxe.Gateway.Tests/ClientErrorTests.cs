@@ -44,7 +44,12 @@ public sealed class ClientErrorTests(RabbitMqFixture rabbit) : IClassFixture<Rab
     public async Task A_body_sent_too_slowly_to_the_real_server_gets_a_408_problem()
     {
         await using var factory = new GatewayFactory(rabbit.AmqpUri);
-        factory.UseKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(2)));
+        factory.UseKestrel(kestrel =>
+        {
+            // Any free port: Kestrel's default 5000 may belong to another process on a shared machine.
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(2));
+        });
         factory.StartServer();
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
@@ -283,15 +281,8 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     [Fact]
     public async Task Ready_when_the_bus_is_connected()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        HttpResponseMessage response;
-        do
-        {
-            response = await _client.GetAsync("/health/ready");
-            if (response.StatusCode == HttpStatusCode.OK)
-                break;
-            await Task.Delay(200);
-        } while (DateTime.UtcNow < deadline);
+        var response = await Poll.ForAsync("the gateway is ready", () => _client.GetAsync("/health/ready"),
+            ready => ready.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20));
 
         await AssertStatusAsync(HttpStatusCode.OK, response);
     }

@@ -1,4 +1,3 @@
-using Proxe.Cli;
 using Proxe.Domain;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,6 +1,4 @@
-using Proxe.Cli;
 using System.Diagnostics;
-using Proxe.Cli.Dlq;
 using Proxe.Domain;
 
 namespace Proxe.Cli.Demo;

@@ -1,7 +1,5 @@
-using Proxe.Cli;
 using Proxe.Domain;
 using System.CommandLine;
-using RabbitMQ.Client;
 
 namespace Proxe.Cli.Dlq;
 

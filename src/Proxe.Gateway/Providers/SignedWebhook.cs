@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Proxe.Gateway.Brands;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Http;
 

@@ -298,14 +298,5 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
     private static async Task AssertStatusAsync(HttpStatusCode expected, HttpResponseMessage response) =>
         Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
 
-    private static async Task WaitUntilAsync(string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited {Patience} for {what}.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(string what, Func<Task<bool>> condition) => Poll.UntilAsync(what, condition, Patience);
 }

@@ -6,7 +6,6 @@ using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Domain;
-using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway.Providers.Twilio;
 
