@@ -13,20 +13,14 @@ namespace Proxe.Gateway.Tests;
 /// <summary>POST /v1/interactions against a real RabbitMQ: what is accepted sits in a queue bound by channel; what is refused publishes nothing.</summary>
 public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
+    private const string Exchange = GatewayFactory.Exchange;
     private readonly string _queue = $"test-{Guid.NewGuid():N}";
     private GatewayFactory _factory = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        // The queue a worker would bind: same exchange MassTransit declares, routed by channel.
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in Channels.All)
-            await channel.QueueBindAsync(_queue, Exchange, key);
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
 
         _factory = new GatewayFactory(rabbit.AmqpUri);
         _client = _factory.CreateClient();
