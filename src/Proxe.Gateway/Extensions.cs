@@ -3,12 +3,12 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Providers;
 using Proxe.Gateway.Publishing;
 using Proxe.Messaging;
-using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway;
 
@@ -75,11 +75,8 @@ public static class Extensions
         builder.Services.AddSingleton<BrokerOutage>();
         builder.Services.AddSingleton<ISpoolStatus>(sp => sp.GetRequiredService<InteractionSpool>());
         builder.Services.AddHostedService<SpoolDrain>();
-        builder.Services.AddSpoolMetrics(sp =>
-        {
-            var spool = sp.GetRequiredService<ISpoolStatus>().Current;
-            return new SpoolReading(spool.Interactions, spool.OldestAge);
-        });
+        builder.Services.AddSingleton<SpoolMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<SpoolMetrics>());
         builder.Services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddInteractionTelemetry();
 

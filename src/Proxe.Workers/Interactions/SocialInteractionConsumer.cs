@@ -1,4 +1,4 @@
-using Proxe.ServiceDefaults;
+using Proxe.Messaging;
 
 namespace Proxe.Workers.Interactions;
 
