@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Proxe.Workers;
 
 /// <summary>Bound from "Proxe:Database".</summary>

@@ -2,7 +2,6 @@ using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Proxe.Contracts;
 using Proxe.Messaging;
 using Proxe.Workers.Health;
 using Proxe.Workers.Interactions;
