@@ -5,11 +5,3 @@ public sealed class CliException(string message, int exitCode = ExitCodes.Failur
 {
     public int ExitCode { get; } = exitCode;
 }
-
-public static class ExitCodes
-{
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int Usage = 2;
-    public const int Interrupted = 130;
-}

@@ -19,6 +19,8 @@ public static class Senders
     public const string Agent = "agent";
     public const string System = "system";
 
+    public static readonly IReadOnlyList<string> All = [Customer, Agent, System];
+
     public static bool IsKnown(string? sender) => sender is Customer or Agent or System;
 }
 
@@ -33,4 +35,9 @@ public static class Platforms
     public static readonly IReadOnlyList<string> All = [WhatsApp, Instagram, Messenger, WebVisitor];
 
     public static bool IsKnown(string? platform) => platform is WhatsApp or Instagram or Messenger or WebVisitor;
+
+    /// <summary>The platforms of the social channel (DMs and comments).</summary>
+    public static readonly IReadOnlyList<string> Social = [Instagram, Messenger];
+
+    public static bool IsSocial(string? platform) => platform is Instagram or Messenger;
 }

@@ -3,11 +3,12 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
+using Proxe.Gateway.Providers;
 using Proxe.Gateway.Publishing;
 using Proxe.Messaging;
-using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway;
 
@@ -46,6 +47,14 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>What the provider webhooks (<see cref="ProviderEndpoints.MapProviderWebhooks"/>) need beside the brands.</summary>
+    public static IHostApplicationBuilder AddProviderWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProviderOptions>().BindConfiguration(ProviderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BrandOptions>, ProviderSecretsValidator>();
+        return builder;
+    }
+
     /// <summary>
     /// The gateway only publishes. The bus connects in the background, so the app starts while RabbitMQ is down;
     /// requests the broker cannot take go to the spool (src/Proxe.Gateway/Publishing/InteractionSpool.cs), which the
@@ -66,11 +75,8 @@ public static class Extensions
         builder.Services.AddSingleton<BrokerOutage>();
         builder.Services.AddSingleton<ISpoolStatus>(sp => sp.GetRequiredService<InteractionSpool>());
         builder.Services.AddHostedService<SpoolDrain>();
-        builder.Services.AddSpoolMetrics(sp =>
-        {
-            var spool = sp.GetRequiredService<ISpoolStatus>().Current;
-            return new SpoolReading(spool.Interactions, spool.OldestAge);
-        });
+        builder.Services.AddSingleton<SpoolMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<SpoolMetrics>());
         builder.Services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddInteractionTelemetry();
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
 using Proxe.Contracts;
-using Proxe.ServiceDefaults;
 
 namespace Proxe.Messaging;
 

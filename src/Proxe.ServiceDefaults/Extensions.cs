@@ -48,7 +48,6 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddSingleton<ProxeMetrics>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
@@ -57,7 +56,6 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(MassTransitTelemetry)
                 .AddNpgsqlInstrumentation()
-                .AddMeter(ProxeMetrics.MeterName)
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 // Without an exporter, spans are only propagated (trace ids reach the logs and the next service), never recorded.
@@ -66,8 +64,6 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddSource(MassTransitTelemetry)
                 .AddNpgsql());
-        // The gauges read their sources (the gateway's spool) from the start, so the instruments exist before anything is recorded.
-        builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<ProxeMetrics>());
 
         if (exportOtlp)
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -111,10 +107,6 @@ public static class Extensions
             timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
-
-    /// <summary>Feeds the spool gauges (proxe.spool.depth, proxe.spool.oldest_age) from whatever holds the spool's status.</summary>
-    public static IServiceCollection AddSpoolMetrics(this IServiceCollection services, Func<IServiceProvider, SpoolReading> read) =>
-        services.AddSingleton(provider => new SpoolSource(() => read(provider)));
 
     static bool IsProbeOrScrape(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments(MetricsPath);

@@ -63,12 +63,3 @@ public sealed class WorkerOptions
     /// <summary>A paused endpoint starts consuming again after this; if the outage lasts, it pauses again.</summary>
     public TimeSpan PauseRestartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
-
-/// <summary>Bound from "Proxe:Database".</summary>
-public sealed class DatabaseOptions
-{
-    public const string Section = "Proxe:Database";
-
-    /// <summary>Apply pending migrations before the bus starts (local runs; clusters run `proxe migrate` as a job).</summary>
-    public bool MigrateOnStartup { get; init; }
-}

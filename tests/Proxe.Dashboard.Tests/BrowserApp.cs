@@ -1,7 +1,6 @@
 extern alias gateway;
 extern alias workers;
 
-using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -138,13 +137,8 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         using (client)
         {
-            var clock = Stopwatch.StartNew();
-            while ((await client.GetAsync("/health/ready")).StatusCode != System.Net.HttpStatusCode.OK)
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(60))
-                    throw new TimeoutException($"{client.BaseAddress} never became ready.");
-                await Task.Delay(100);
-            }
+            await Poll.UntilAsync($"{client.BaseAddress} is ready",
+                async () => (await client.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK);
         }
     }
 

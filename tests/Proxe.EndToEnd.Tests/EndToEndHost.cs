@@ -1,7 +1,6 @@
 extern alias gateway;
 extern alias workers;
 
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -212,20 +211,8 @@ public class EndToEndHost : IAsyncLifetime
             missing => missing.Count == 0);
 
     /// <summary>Polls every 100 ms until <paramref name="until"/> holds; on timeout fails with what was seen last.</summary>
-    public static async Task<T> WaitForAsync<T>(string what, Func<Task<T>> read, Func<T, bool> until, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? DefaultWait;
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var seen = await read();
-            if (until(seen))
-                return seen;
-            if (clock.Elapsed > limit)
-                throw new TimeoutException($"Waited {limit.TotalSeconds:0}s until {what}; last seen: {Describe(seen)}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<T> WaitForAsync<T>(string what, Func<Task<T>> read, Func<T, bool> until, TimeSpan? timeout = null) =>
+        Poll.ForAsync(what, read, until, timeout ?? DefaultWait, Describe);
 
     /// <summary>Polls a query until its rows satisfy <paramref name="until"/>.</summary>
     public Task<List<T>> WaitForRowsAsync<T>(string what, Func<ProxeDbContext, IQueryable<T>> query, Func<List<T>, bool> until) =>

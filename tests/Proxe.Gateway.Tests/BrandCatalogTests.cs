@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Proxe.Gateway.Brands;
 
 namespace Proxe.Gateway.Tests;

@@ -46,9 +46,9 @@ public sealed class ClientErrorTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         await using var factory = new GatewayFactory(rabbit.AmqpUri);
         factory.UseKestrel(kestrel =>
         {
+            // Any free port: Kestrel's default 5000 may belong to another process on a shared machine.
+            kestrel.Listen(IPAddress.Loopback, 0);
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(2));
-            // A port of its own: Kestrel's default (5000) may be anyone's on a shared machine.
-            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
         });
         factory.StartServer();
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

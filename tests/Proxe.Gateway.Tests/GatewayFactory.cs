@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Proxe.Contracts;
+using Proxe.Testing;
+using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests;
 
@@ -12,6 +15,9 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
 {
     public const string AcmeKey = "acme-test-key-0123456789";
     public const string GlobexKey = "globex-test-key-0123456789";
+
+    /// <summary>The exchange MassTransit declares for the gateway's publishes, routed by channel.</summary>
+    public const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
 
     private readonly string _ownSpool = NewSpoolDirectory();
 
@@ -31,6 +37,17 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
         builder.UseSetting("Logging:LogLevel:MassTransit", "Error");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+    }
+
+    /// <summary>The queue a worker would bind, on every channel's routing key: where a test finds what the gateway published.</summary>
+    public static async Task BindQueueToEveryChannelAsync(RabbitMqFixture rabbit, string queue)
+    {
+        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        foreach (var key in Channels.All)
+            await channel.QueueBindAsync(queue, Exchange, key);
     }
 
     public override async ValueTask DisposeAsync()

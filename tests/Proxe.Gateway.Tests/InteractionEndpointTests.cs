@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
@@ -15,20 +13,14 @@ namespace Proxe.Gateway.Tests;
 /// <summary>POST /v1/interactions against a real RabbitMQ: what is accepted sits in a queue bound by channel; what is refused publishes nothing.</summary>
 public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
+    private const string Exchange = GatewayFactory.Exchange;
     private readonly string _queue = $"test-{Guid.NewGuid():N}";
     private GatewayFactory _factory = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        // The queue a worker would bind: same exchange MassTransit declares, routed by channel.
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in Channels.All)
-            await channel.QueueBindAsync(_queue, Exchange, key);
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
 
         _factory = new GatewayFactory(rabbit.AmqpUri);
         _client = _factory.CreateClient();
@@ -283,15 +275,8 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     [Fact]
     public async Task Ready_when_the_bus_is_connected()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        HttpResponseMessage response;
-        do
-        {
-            response = await _client.GetAsync("/health/ready");
-            if (response.StatusCode == HttpStatusCode.OK)
-                break;
-            await Task.Delay(200);
-        } while (DateTime.UtcNow < deadline);
+        var response = await Poll.ForAsync("the gateway is ready", () => _client.GetAsync("/health/ready"),
+            ready => ready.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20));
 
         await AssertStatusAsync(HttpStatusCode.OK, response);
     }

@@ -1,5 +1,4 @@
 using Proxe.Gateway.Contract;
-using Proxe.Gateway.Interactions;
 
 namespace Proxe.Gateway.Tests;
 

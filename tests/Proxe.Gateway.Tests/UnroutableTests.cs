@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Publishing;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests;
 
@@ -39,9 +38,8 @@ public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<Rabb
         }
 
         Assert.Equal(3u, await rabbit.WaitForQueueDepthAsync("voice-test", 3, TimeSpan.FromSeconds(60)));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (factory.Services.GetRequiredService<ISpoolStatus>().Current.Requests > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        await Poll.UntilAsync("the spool drained", () => Task.FromResult(factory.Services.GetRequiredService<ISpoolStatus>().Current.Requests == 0),
+            TimeSpan.FromSeconds(30));
 
         var live = await PostVoiceAsync(client, "CA-routable");
         Assert.True(live.StatusCode == HttpStatusCode.Accepted, $"{(int)live.StatusCode}: {await live.Content.ReadAsStringAsync()}");

@@ -94,19 +94,8 @@ public sealed class DefaultEndpointsTests(PostgresDatabaseFixture postgres) : IC
 
     static string TypedResultsOk(string name) => $"hello {name}";
 
-    static async Task<string> PollAsync(Func<Task<string>> read, Func<string, bool> until)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var seen = await read();
-            if (until(seen))
-                return seen;
-            if (clock.Elapsed > TimeSpan.FromSeconds(20))
-                throw new TimeoutException($"/metrics never showed the request; last scrape:\n{seen}");
-            await Task.Delay(100);
-        }
-    }
+    static Task<string> PollAsync(Func<Task<string>> read, Func<string, bool> until) =>
+        Poll.ForAsync("/metrics showed the request", read, until, TimeSpan.FromSeconds(20), scrape => "\n" + scrape);
 
     static async Task<RunningApp> StartAsync((string Key, string Value) setting, Action<WebApplicationBuilder> configure, Action<WebApplication>? map = null)
     {

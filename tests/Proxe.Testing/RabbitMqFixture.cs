@@ -105,19 +105,9 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     }
 
     /// <summary>Polls until the queue holds at least <paramref name="atLeast"/> messages; fails the test on timeout.</summary>
-    public async Task<uint> WaitForQueueDepthAsync(string queue, uint atLeast, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var depth = await GetQueueDepthAsync(queue);
-            if (depth >= atLeast)
-                return depth;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Queue '{queue}' in vhost '{VirtualHost}' holds {depth} message(s), expected at least {atLeast}.");
-            await Task.Delay(200);
-        }
-    }
+    public Task<uint> WaitForQueueDepthAsync(string queue, uint atLeast, TimeSpan? timeout = null) =>
+        Poll.ForAsync($"queue '{queue}' in vhost '{VirtualHost}' holds at least {atLeast} message(s)",
+            () => GetQueueDepthAsync(queue), depth => depth >= atLeast, timeout ?? TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// Reads up to <paramref name="count"/> messages through the management API and puts them back

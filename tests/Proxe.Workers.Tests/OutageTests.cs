@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Proxe.Contracts;
 using Proxe.Messaging;
-using RabbitMQ.Client;
 using static Proxe.Workers.Tests.Make;
 
 namespace Proxe.Workers.Tests;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,16 +103,8 @@ public class WorkerHost : IAsyncLifetime
             await ScalarAsync<long>("SELECT coalesce(sum(jsonb_array_length(state -> 'recent_interaction_ids')), 0) FROM lead_journeys WHERE brand = @brand",
                 ("brand", brand)) == interactions);
 
-    public static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            await Task.Delay(100);
-        }
-    }
+    public static Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(what, condition, timeout);
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

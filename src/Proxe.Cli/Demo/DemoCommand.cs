@@ -1,6 +1,4 @@
-using Proxe.Cli;
 using System.CommandLine;
-using Proxe.Cli.Dlq;
 
 namespace Proxe.Cli.Demo;
 

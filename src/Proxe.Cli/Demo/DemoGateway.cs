@@ -1,4 +1,4 @@
-using Proxe.Cli;
+using Proxe.Domain;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -89,7 +89,7 @@ public sealed class DemoGateway(HttpClient client, string apiKey)
         }
         catch (JsonException)
         {
-            return new ProblemDetails { Detail = body.Length > 200 ? Proxe.Domain.Text.Prefix(body, 200) + "…" : body };
+            return new ProblemDetails { Detail = Text.Truncate(body, 200 + Text.Ellipsis.Length) };
         }
     }
 

@@ -1,6 +1,5 @@
-using Proxe.Cli;
 using System.Diagnostics;
-using Proxe.Cli.Dlq;
+using Proxe.Domain;
 
 namespace Proxe.Cli.Demo;
 
@@ -155,9 +154,7 @@ public static class DemoRun
 
     static string[] Phones(IReadOnlyList<DemoScenario> scenarios) => scenarios.Select(s => s.Phone).ToArray();
 
-    static string Preview(string? content) => content is null
-        ? ""
-        : content.Length <= PreviewLength ? $"\"{content}\"" : $"\"{Proxe.Domain.Text.Prefix(content, PreviewLength - 1)}…\"";
+    static string Preview(string? content) => content is null ? "" : $"\"{Text.Truncate(content, PreviewLength)}\"";
 
     static string Literal(string value) => $"'{value.Replace("'", "''")}'";
 }

@@ -1,4 +1,3 @@
-using Proxe.Cli;
 using System.CommandLine;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Proxe.Domain;
 using RabbitMQ.Client;
 
 namespace Proxe.Cli.Dlq;
@@ -116,6 +117,5 @@ public sealed class DeadLetter(BasicGetResult result)
         }
     }
 
-    private string? EnvelopeString(string name) =>
-        Envelope is { } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private string? EnvelopeString(string name) => JsonFields.Text(Envelope, name);
 }

@@ -1,4 +1,3 @@
-using Proxe.Cli;
 using System.CommandLine;
 
 namespace Proxe.Cli.Dlq;

@@ -1,4 +1,3 @@
-using Proxe.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using RabbitMQ.Client;

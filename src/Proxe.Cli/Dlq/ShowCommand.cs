@@ -1,6 +1,5 @@
-using Proxe.Cli;
+using Proxe.Domain;
 using System.CommandLine;
-using RabbitMQ.Client;
 
 namespace Proxe.Cli.Dlq;
 
@@ -75,7 +74,7 @@ public static class ShowCommand
         await Line("replays", message.Replays > 0 ? message.Replays.ToString() : null);
 
         var body = PiiMasker.Body(message.Body.Span);
-        await Line("body", body.Length > BodyLength ? $"{Proxe.Domain.Text.Prefix(body, BodyLength)}… ({body.Length} chars)" : body);
+        await Line("body", body.Length > BodyLength ? $"{Text.Truncate(body, BodyLength + Text.Ellipsis.Length)} ({body.Length} chars)" : body);
 
         Task Line(string label, string? value) =>
             value is null ? Task.CompletedTask : output.WriteLineAsync($"    {label,-12} {value}");

@@ -1,9 +1,8 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Proxe.Domain;
 
 namespace Proxe.Dashboard.Auth;
 
@@ -29,16 +28,10 @@ public sealed class DashboardKeyHandler(
         if (key is null)
             return Task.FromResult(AuthenticateResult.NoResult());
 
-        // Every configured key is compared, each in constant time over equal-length hashes, so timing tells nothing.
-        var candidate = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        (string Name, DashboardUserSettings Settings)? match = null;
-        foreach (var (name, settings) in dashboard.Value.Users)
-        {
-            if (settings.Key is not null && CryptographicOperations.FixedTimeEquals(candidate, SHA256.HashData(Encoding.UTF8.GetBytes(settings.Key))))
-                match = (name, settings);
-        }
-
-        if (match is not { } user)
+        var users = dashboard.Value.Users
+            .Where(user => user.Value.Key is not null)
+            .Select(user => (Secrets.Hash(user.Value.Key!), (Name: user.Key, Settings: user.Value)));
+        if (!Secrets.TryMatch(key, users, out var user))
             return Task.FromResult(AuthenticateResult.Fail("Unknown dashboard key."));
 
         var claims = user.Settings.Brands.Distinct(StringComparer.Ordinal).Select(brand => new Claim(BrandClaim, brand)).Prepend(new Claim(ClaimTypes.Name, user.Name));

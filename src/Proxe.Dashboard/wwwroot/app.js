@@ -400,6 +400,10 @@ function journeyTimeline(lead, messages) {
   return chart;
 }
 
+for (const select of document.querySelectorAll("select[data-channels]")) {
+  select.append(...CHANNELS.map((channel) => el("option", { value: channel, text: NAMES[channel] })));
+}
+
 $("more-messages").addEventListener("click", () => loadMessages(true).catch(showError));
 
 if (state.key) signIn().catch((error) => { if (error.status !== 401) showError(error); });

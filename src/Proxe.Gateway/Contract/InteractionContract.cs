@@ -105,7 +105,7 @@ public static class InteractionContract
 
     private static InteractionMessage Message(Check check, InteractionMessage message) => message with
     {
-        Sender = check.Known("message.sender", message.Sender, Senders.IsKnown, [Senders.Customer, Senders.Agent, Senders.System]),
+        Sender = check.Known("message.sender", message.Sender, Senders.IsKnown, Senders.All),
         Content = check.Text("message.content", message.Content, Body),
         Type = check.Text("message.type", message.Type, Label) is { Length: > 0 } type ? type : "text",
         Metadata = check.Json("message.metadata", message.Metadata),
@@ -166,7 +166,7 @@ public static class InteractionContract
 
     private static SocialDetail Social(Check check, SocialDetail social) => social with
     {
-        Platform = check.Known("social.platform", social.Platform, p => p is Platforms.Instagram or Platforms.Messenger, [Platforms.Instagram, Platforms.Messenger]),
+        Platform = check.Known("social.platform", social.Platform, Platforms.IsSocial, Platforms.Social),
         PlatformUserId = check.Key("social.platform_user_id", social.PlatformUserId)!,
         PlatformUsername = check.Text("social.platform_username", social.PlatformUsername, Name),
         EngagementType = check.Text("social.engagement_type", social.EngagementType, Label),

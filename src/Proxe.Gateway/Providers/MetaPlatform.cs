@@ -3,7 +3,6 @@ using Proxe.Domain;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Providers.Signatures;
-using Proxe.Gateway.Publishing;
 
 namespace Proxe.Gateway.Providers;
 
@@ -13,6 +12,30 @@ namespace Proxe.Gateway.Providers;
 /// </summary>
 internal static class MetaPlatform
 {
+    /// <summary>
+    /// Both endpoints of one Meta webhook at <paramref name="path"/>: GET, the handshake against each brand's verify token;
+    /// POST, the body signed by a brand's app secret, mapped by <paramref name="map"/> and answered 200 once published.
+    /// </summary>
+    public static (RouteHandlerBuilder Handshake, RouteHandlerBuilder Receive) MapMetaWebhook<TWebhook>(
+        this IEndpointRouteBuilder app,
+        string path,
+        string provider,
+        Func<BrandSettings, string?> verifyTokenOf,
+        Func<BrandSettings, string?> appSecretOf,
+        Func<TWebhook, BrandCatalog, DateTimeOffset, WebhookBatch> map)
+        where TWebhook : class
+    {
+        var handshake = app.MapGet(path, (HttpRequest request, BrandCatalog brands) =>
+            Handshake(request, brands.Brands.Select(b => brands.TryGet(b, out var s) ? verifyTokenOf(s) : null)));
+
+        var receive = app.MapPost(path, (HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken) =>
+                ReceiveAsync(provider, request, services, appSecretOf, map, cancellationToken))
+            .Accepts<TWebhook>(WebhookRequest.Json)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesWebhookProblems();
+        return (handshake, receive);
+    }
+
     /// <summary>GET ?hub.mode=subscribe&amp;hub.verify_token=..&amp;hub.challenge=..: the bare challenge when a brand's token matches.</summary>
     public static Results<ContentHttpResult, ProblemHttpResult> Handshake(HttpRequest request, IEnumerable<string?> verifyTokens)
     {
@@ -27,29 +50,20 @@ internal static class MetaPlatform
         return GatewayProblems.Forbidden("hub.mode must be 'subscribe' and hub.verify_token must match a configured verify token.");
     }
 
-    /// <summary>The POST both Meta webhooks share: one app secret signs the whole body; each entry names the account it belongs to.</summary>
-    public static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync<TWebhook>(
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync<TWebhook>(
         string provider,
         HttpRequest request,
-        BrandCatalog brands,
+        WebhookServices services,
         Func<BrandSettings, string?> appSecretOf,
-        Func<TWebhook, WebhookBatch> map,
-        IInteractionPublisher publisher,
-        ProviderOptions options,
-        ILogger logger,
+        Func<TWebhook, BrandCatalog, DateTimeOffset, WebhookBatch> map,
         CancellationToken cancellationToken)
         where TWebhook : class
     {
-        var (_, problem) = await SignedWebhook.ReceiveJsonAsync<TWebhook>(provider, request, HubSignature.Header,
-            body => SignedBy(request, body, brands, appSecretOf), (webhook, _) => map(webhook), publisher, options, logger, cancellationToken);
+        var header = request.Headers[HubSignature.Header].ToString();
+        var (_, problem) = await SignedWebhook.ReceiveJsonAsync<TWebhook>(provider, request, services, HubSignature.Header,
+            body => BrandSecrets.Verifying(services.Brands, appSecretOf, secret => HubSignature.IsValid(body, header, secret)),
+            (webhook, _) => map(webhook, services.Brands, services.Time.GetUtcNow()),
+            cancellationToken);
         return problem is null ? TypedResults.Ok() : problem;
     }
-
-    /// <summary>The brands whose app secret produced <c>X-Hub-Signature-256</c>; empty means nobody we know signed the body.</summary>
-    private static HashSet<string> SignedBy(HttpRequest request, byte[] body, BrandCatalog brands, Func<BrandSettings, string?> appSecretOf)
-    {
-        var header = request.Headers[HubSignature.Header].ToString();
-        return BrandSecrets.Verifying(brands, appSecretOf, secret => HubSignature.IsValid(body, header, secret));
-    }
-
 }

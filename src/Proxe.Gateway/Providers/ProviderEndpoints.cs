@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Proxe.Gateway.Brands;
 using Proxe.Gateway.Providers.Meta;
 using Proxe.Gateway.Providers.Twilio;
 using Proxe.Gateway.Providers.WebWidget;
@@ -11,14 +8,6 @@ namespace Proxe.Gateway.Providers;
 /// <summary>The channel providers' webhooks: WhatsApp Cloud API, Twilio Voice, Messenger/Instagram and the PROXe web widget.</summary>
 public static class ProviderEndpoints
 {
-    public static IHostApplicationBuilder AddProviderWebhooks(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<ProviderOptions>().BindConfiguration(ProviderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BrandOptions>, ProviderSecretsValidator>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapProviderWebhooks(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("").WithTags("Provider webhooks");
@@ -27,25 +16,5 @@ public static class ProviderEndpoints
         webhooks.MapTwilioVoiceWebhooks();
         webhooks.MapWebWidgetWebhooks();
         return app;
-    }
-}
-
-/// <summary>A provider account without the secret that verifies its webhooks would refuse every request: fail at start instead.</summary>
-public sealed class ProviderSecretsValidator : IValidateOptions<BrandOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BrandOptions options)
-    {
-        var failures = new List<string>();
-        foreach (var (brand, settings) in options.Brands)
-        {
-            if (settings.WhatsApp.PhoneNumberIds.Count > 0 && string.IsNullOrEmpty(settings.WhatsApp.AppSecret))
-                failures.Add($"Brand '{brand}': WhatsApp:AppSecret is required with WhatsApp:PhoneNumberIds.");
-            if (settings.Twilio.PhoneNumbers.Count > 0 && string.IsNullOrEmpty(settings.Twilio.AuthToken))
-                failures.Add($"Brand '{brand}': Twilio:AuthToken is required with Twilio:PhoneNumbers.");
-            if (settings.Meta.PageIds.Count + settings.Meta.InstagramAccountIds.Count > 0 && string.IsNullOrEmpty(settings.Meta.AppSecret))
-                failures.Add($"Brand '{brand}': Meta:AppSecret is required with Meta:PageIds or Meta:InstagramAccountIds.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

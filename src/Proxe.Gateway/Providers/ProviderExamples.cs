@@ -69,20 +69,22 @@ internal static class ProviderExamples
         }
         """;
 
-    public static void ApplyJson(OpenApiOperation operation, params (string Name, string Summary, string Json)[] examples) =>
-        Apply(operation, WebhookRequest.Json, examples.Select(e => (e.Name, e.Summary, JsonNode.Parse(e.Json))));
+    public static RouteHandlerBuilder WithJsonExamples(this RouteHandlerBuilder endpoint, params (string Name, string Summary, string Json)[] examples) =>
+        endpoint.WithExamples(WebhookRequest.Json, examples.Select(e => (e.Name, e.Summary, JsonNode.Parse(e.Json))));
 
-    public static void ApplyForm(OpenApiOperation operation, params (string Name, string Summary, string Form)[] examples) =>
-        Apply(operation, WebhookRequest.Form, examples.Select(e => (e.Name, e.Summary, (JsonNode?)new JsonObject(
+    public static RouteHandlerBuilder WithFormExamples(this RouteHandlerBuilder endpoint, params (string Name, string Summary, string Form)[] examples) =>
+        endpoint.WithExamples(WebhookRequest.Form, examples.Select(e => (e.Name, e.Summary, (JsonNode?)new JsonObject(
             QueryHelpers.ParseQuery(e.Form).Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value.ToString())))))));
 
-    private static void Apply(OpenApiOperation operation, string mediaType, IEnumerable<(string Name, string Summary, JsonNode? Value)> examples)
-    {
-        if (operation.RequestBody?.Content?.TryGetValue(mediaType, out var content) != true)
-            return;
-
-        content!.Examples ??= new Dictionary<string, IOpenApiExample>();
-        foreach (var (name, summary, value) in examples)
-            content.Examples[name] = new OpenApiExample { Summary = summary, Value = value };
-    }
+    private static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder endpoint, string mediaType, IEnumerable<(string Name, string Summary, JsonNode? Value)> examples) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody?.Content?.TryGetValue(mediaType, out var content) == true)
+            {
+                content.Examples ??= new Dictionary<string, IOpenApiExample>();
+                foreach (var (name, summary, value) in examples)
+                    content.Examples[name] = new OpenApiExample { Summary = summary, Value = value };
+            }
+            return Task.CompletedTask;
+        });
 }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Proxe.Gateway.Brands;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Http;
-using Proxe.Gateway.Publishing;
 
 namespace Proxe.Gateway.Providers;
 
@@ -18,15 +16,14 @@ internal static class SignedWebhook
     public static async Task<(WebhookBatch? Batch, ProblemHttpResult? Problem)> ReceiveJsonAsync<TWebhook>(
         string provider,
         HttpRequest request,
+        WebhookServices services,
         string signatureHeader,
         Func<byte[], IReadOnlySet<string>> signedBy,
         Func<TWebhook, byte[], WebhookBatch> map,
-        IInteractionPublisher publisher,
-        ProviderOptions options,
-        ILogger logger,
         CancellationToken cancellationToken)
         where TWebhook : class
     {
+        var (options, logger) = (services.Options.Value, services.Logger);
         if (!request.HasJsonContentType())
             return (null, GatewayProblems.UnsupportedMediaType(WebhookRequest.Json));
 
@@ -57,7 +54,7 @@ internal static class SignedWebhook
             }
         }
 
-        var problem = await PublishAsync(provider, batch, publisher, logger, cancellationToken);
+        var problem = await PublishAsync(provider, batch, services, cancellationToken);
         return problem is null ? (batch, null) : (null, problem);
     }
 
@@ -65,9 +62,9 @@ internal static class SignedWebhook
     /// The last steps of every provider webhook: refuse the structural errors, repair each interaction by the contract
     /// (a broken key refuses the request, as a missing id does), and publish them all.
     /// </summary>
-    public static async Task<ProblemHttpResult?> PublishAsync(
-        string provider, WebhookBatch batch, IInteractionPublisher publisher, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ProblemHttpResult?> PublishAsync(string provider, WebhookBatch batch, WebhookServices services, CancellationToken cancellationToken)
     {
+        var logger = services.Logger;
         if (batch.UnknownAccountRefusal is { } refusal)
         {
             logger.LogWarning("Refused a {Provider} webhook: {Refusal}", provider, refusal);
@@ -99,7 +96,7 @@ internal static class SignedWebhook
         }
 
         if (batch.Interactions.Count > 0)
-            await publisher.PublishAsync(batch.Interactions, cancellationToken);
+            await services.Publisher.PublishAsync(batch.Interactions, cancellationToken);
 
         logger.LogInformation("Accepted {Count} {Provider} interaction(s) for {Brands}; {Repaired} repaired by the input contract, {Ignored} event(s) ignored",
             batch.Interactions.Count, provider, batch.Brands.Keys, repairs, batch.Ignored);

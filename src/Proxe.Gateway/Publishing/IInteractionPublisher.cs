@@ -12,9 +12,3 @@ public interface IInteractionPublisher
 {
     Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken);
 }
-
-public sealed class BrokerUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
-{
-    /// <summary>How long the caller should wait before trying again.</summary>
-    public TimeSpan? RetryAfter { get; init; }
-}

@@ -1,5 +1,5 @@
 using Proxe.Contracts;
-using Proxe.ServiceDefaults;
+using Proxe.Messaging;
 
 namespace Proxe.Workers.Interactions;
 

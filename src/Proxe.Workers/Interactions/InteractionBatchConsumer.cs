@@ -1,7 +1,6 @@
 using MassTransit;
 using Proxe.Contracts;
 using Proxe.Messaging;
-using Proxe.ServiceDefaults;
 using Proxe.Workers.Persistence;
 
 namespace Proxe.Workers.Interactions;

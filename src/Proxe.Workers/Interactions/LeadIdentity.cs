@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Proxe.Contracts;
+using Proxe.Domain;
 
 namespace Proxe.Workers.Interactions;
 
@@ -35,7 +36,7 @@ public readonly record struct LeadIdentity(string Kind, string Value)
 
         Add(Phone, NormalizedPhone(customer));
         Add(Email, customer.Email?.Trim().ToLowerInvariant());
-        if (IsPlatformKind(customer.Platform))
+        if (Platforms.IsKnown(customer.Platform))
             Add(customer.Platform!, customer.PlatformUserId);
         Add(Platforms.WhatsApp, customer.BusinessScopedUserId);
 
@@ -44,7 +45,7 @@ public readonly record struct LeadIdentity(string Kind, string Value)
             case Channels.WhatsApp:
                 Add(Platforms.WhatsApp, interaction.WhatsApp?.ContactId ?? interaction.SessionKey);
                 break;
-            case Channels.Social when interaction.Social is { } social && IsPlatformKind(social.Platform):
+            case Channels.Social when interaction.Social is { } social && Platforms.IsKnown(social.Platform):
                 Add(social.Platform, social.PlatformUserId);
                 break;
             case Channels.Web when customer.Platform != Platforms.WebVisitor:
@@ -69,9 +70,9 @@ public readonly record struct LeadIdentity(string Kind, string Value)
         if (Text(metadata, "new_wa_id") is { } waId)
         {
             announced.Add(new LeadIdentity(Platforms.WhatsApp, waId));
-            // WhatsApp's wa_id is the number itself, country code first: already what the gateway normalizes to.
-            if (waId.All(char.IsAsciiDigit))
-                announced.Add(new LeadIdentity(Phone, waId));
+            // WhatsApp's wa_id is the number itself, country code first: the gateway's rule for a wa_id applies.
+            if (Phones.NormalizeVerified(waId) is { } phone)
+                announced.Add(new LeadIdentity(Phone, phone));
         }
         if (Text(metadata, "new_user_id") is { } userId)
             announced.Add(new LeadIdentity(Platforms.WhatsApp, userId));
@@ -79,9 +80,7 @@ public readonly record struct LeadIdentity(string Kind, string Value)
     }
 
     static string? Text(JsonElement metadata, string name) =>
-        metadata.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
-            ? value.GetString()!.Trim()
-            : null;
+        JsonFields.Text(metadata, name)?.Trim() is { Length: > 0 } text ? text : null;
 
     /// <summary>
     /// The gateway sets PhoneNormalized (libphonenumber, the brand's region) only for a valid number that is not a
@@ -89,7 +88,4 @@ public readonly record struct LeadIdentity(string Kind, string Value)
     /// </summary>
     public static string? NormalizedPhone(CustomerInfo customer) =>
         string.IsNullOrWhiteSpace(customer.PhoneNormalized) ? null : customer.PhoneNormalized.Trim();
-
-    static bool IsPlatformKind(string? platform) =>
-        platform is Platforms.WhatsApp or Platforms.Instagram or Platforms.Messenger or Platforms.WebVisitor;
 }

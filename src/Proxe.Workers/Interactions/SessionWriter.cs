@@ -41,6 +41,10 @@ public abstract class SessionWriter
             .With("message_preview", Text.Truncate(write.NewMessage?.Content, PreviewLength));
     }
 
+    /// <summary>"column = coalesce(excluded.column, s.column)" for each column of an upsert: an event that lacks the field never erases it.</summary>
+    protected static string Coalesce(params string[] columns) =>
+        string.Join(", ", columns.Select(column => $"{column} = coalesce(excluded.{column}, s.{column})"));
+
     protected static string? Json(JsonElement? element) =>
         element is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value ? value.GetRawText() : null;
 

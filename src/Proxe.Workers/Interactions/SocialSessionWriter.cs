@@ -25,21 +25,13 @@ public sealed class SocialSessionWriter : SessionWriter
                 @message_at, @message_count, @conversation_summary, @conversation_context, @user_inputs_summary,
                 @sentiment, @engagement_quality, @channel_data)
             ON CONFLICT (brand, platform, platform_user_id) DO UPDATE SET
-                platform_username = coalesce(excluded.platform_username, s.platform_username),
-                customer_name = coalesce(excluded.customer_name, s.customer_name),
-                customer_email = coalesce(excluded.customer_email, s.customer_email),
-                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
-                customer_phone_normalized = coalesce(excluded.customer_phone_normalized, s.customer_phone_normalized),
+                {Coalesce("platform_username", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
                 engagement_type = CASE WHEN {EngagementIsLatest} THEN coalesce(excluded.engagement_type, s.engagement_type) ELSE s.engagement_type END,
                 content_id = CASE WHEN {EngagementIsLatest} THEN excluded.content_id ELSE s.content_id END,
                 engagement_preview = CASE WHEN {EngagementIsLatest} THEN coalesce(excluded.engagement_preview, s.engagement_preview) ELSE s.engagement_preview END,
                 last_engagement_at = greatest(s.last_engagement_at, excluded.last_engagement_at),
                 engagement_count = s.engagement_count + excluded.engagement_count,
-                conversation_summary = coalesce(excluded.conversation_summary, s.conversation_summary),
-                conversation_context = coalesce(excluded.conversation_context, s.conversation_context),
-                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
-                sentiment = coalesce(excluded.sentiment, s.sentiment),
-                engagement_quality = coalesce(excluded.engagement_quality, s.engagement_quality),
+                {Coalesce("conversation_summary", "conversation_context", "user_inputs_summary", "sentiment", "engagement_quality")},
                 channel_data = s.channel_data || excluded.channel_data
             RETURNING s.id
             """, write)

@@ -36,23 +36,15 @@ public sealed class VoiceSessionWriter : SessionWriter
                 @duration, @recording_url, @transcription, @call_summary, @sentiment, @conversation_context,
                 @user_inputs_summary, @audio_quality, @channel_data)
             ON CONFLICT (brand, call_sid) DO UPDATE SET
-                customer_name = coalesce(excluded.customer_name, s.customer_name),
-                customer_email = coalesce(excluded.customer_email, s.customer_email),
-                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
-                customer_phone_normalized = coalesce(excluded.customer_phone_normalized, s.customer_phone_normalized),
+                {Coalesce("customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
                 phone_number = coalesce(s.phone_number, excluded.phone_number),
                 caller = coalesce(s.caller, excluded.caller),
                 call_direction = coalesce(s.call_direction, excluded.call_direction),
                 call_status = CASE WHEN {StatusMovesForward} THEN excluded.call_status ELSE s.call_status END,
                 last_status_sequence = greatest(s.last_status_sequence, excluded.last_status_sequence),
                 call_duration_seconds = greatest(s.call_duration_seconds, excluded.call_duration_seconds),
-                recording_url = coalesce(excluded.recording_url, s.recording_url),
-                transcription = coalesce(excluded.transcription, s.transcription),
-                call_summary = coalesce(excluded.call_summary, s.call_summary),
-                sentiment = coalesce(excluded.sentiment, s.sentiment),
-                conversation_context = coalesce(excluded.conversation_context, s.conversation_context),
-                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
-                audio_quality = coalesce(excluded.audio_quality, s.audio_quality),
+                {Coalesce("recording_url", "transcription", "call_summary", "sentiment")},
+                {Coalesce("conversation_context", "user_inputs_summary", "audio_quality")},
                 channel_data = s.channel_data || excluded.channel_data
             WHERE s.brand = excluded.brand
             RETURNING s.id

@@ -1,10 +1,5 @@
-using Proxe.ServiceDefaults;
-using Microsoft.Extensions.Options;
-using Proxe.Contracts;
+using Proxe.Messaging;
 
 namespace Proxe.Workers.Interactions;
 
 public sealed class WebInteractionConsumer(InteractionRecorder recorder, WebSessionWriter sessions, ProxeMetrics metrics) : InteractionBatchConsumer(recorder, sessions, metrics);
-
-public sealed class WebInteractionConsumerDefinition(IOptions<WorkerOptions> options)
-    : InteractionConsumerDefinition<WebInteractionConsumer>(Channels.Web, options.Value);

@@ -12,7 +12,7 @@ public sealed class WebSessionWriter : SessionWriter
     public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
     {
         var web = write.Interaction.Web;
-        await using var command = CommonCommand(connection, """
+        await using var command = CommonCommand(connection, $"""
             INSERT INTO web_sessions AS s (brand, lead_id, external_session_id, chat_session_id, customer_name, customer_email,
                 customer_phone, website_url, booking_status, booking_date, booking_time, google_event_id, conversation_summary,
                 user_inputs_summary, session_status, message_count, last_message_at, channel_data)
@@ -20,18 +20,9 @@ public sealed class WebSessionWriter : SessionWriter
                 @customer_phone, @website_url, @booking_status, @booking_date, @booking_time, @google_event_id, @conversation_summary,
                 @user_inputs_summary, @session_status, @message_count, @message_at, @channel_data)
             ON CONFLICT (brand, external_session_id) DO UPDATE SET
-                chat_session_id = coalesce(excluded.chat_session_id, s.chat_session_id),
-                customer_name = coalesce(excluded.customer_name, s.customer_name),
-                customer_email = coalesce(excluded.customer_email, s.customer_email),
-                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
-                website_url = coalesce(excluded.website_url, s.website_url),
-                booking_status = coalesce(excluded.booking_status, s.booking_status),
-                booking_date = coalesce(excluded.booking_date, s.booking_date),
-                booking_time = coalesce(excluded.booking_time, s.booking_time),
-                google_event_id = coalesce(excluded.google_event_id, s.google_event_id),
-                conversation_summary = coalesce(excluded.conversation_summary, s.conversation_summary),
-                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
-                session_status = coalesce(excluded.session_status, s.session_status),
+                {Coalesce("chat_session_id", "customer_name", "customer_email", "customer_phone", "website_url")},
+                {Coalesce("booking_status", "booking_date", "booking_time", "google_event_id")},
+                {Coalesce("conversation_summary", "user_inputs_summary", "session_status")},
                 message_count = s.message_count + excluded.message_count,
                 last_message_at = greatest(s.last_message_at, excluded.last_message_at),
                 channel_data = s.channel_data || excluded.channel_data

@@ -28,16 +28,8 @@ public sealed class WhatsAppSessionWriter : SessionWriter
                 @message_preview, @status, @status_at, @status_error,
                 CASE WHEN @message_from = 'customer' THEN @message_at END, @channel_data)
             ON CONFLICT (brand, whatsapp_contact_id) DO UPDATE SET
-                whatsapp_business_account_id = coalesce(excluded.whatsapp_business_account_id, s.whatsapp_business_account_id),
-                customer_name = coalesce(excluded.customer_name, s.customer_name),
-                customer_email = coalesce(excluded.customer_email, s.customer_email),
-                customer_phone = coalesce(excluded.customer_phone, s.customer_phone),
-                customer_phone_normalized = coalesce(excluded.customer_phone_normalized, s.customer_phone_normalized),
-                conversation_summary = coalesce(excluded.conversation_summary, s.conversation_summary),
-                conversation_context = coalesce(excluded.conversation_context, s.conversation_context),
-                user_inputs_summary = coalesce(excluded.user_inputs_summary, s.user_inputs_summary),
-                conversation_status = coalesce(excluded.conversation_status, s.conversation_status),
-                overall_sentiment = coalesce(excluded.overall_sentiment, s.overall_sentiment),
+                {Coalesce("whatsapp_business_account_id", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
+                {Coalesce("conversation_summary", "conversation_context", "user_inputs_summary", "conversation_status", "overall_sentiment")},
                 message_count = s.message_count + excluded.message_count,
                 last_message_at = greatest(s.last_message_at, excluded.last_message_at),
                 last_message_from = CASE WHEN excluded.last_message_at >= coalesce(s.last_message_at, '-infinity')

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
@@ -14,7 +11,6 @@ using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Providers;
 /// <summary>Messenger and Instagram webhooks.</summary>

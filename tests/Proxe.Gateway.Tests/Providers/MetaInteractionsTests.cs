@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
-using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers;
 using Proxe.Gateway.Providers.Meta;
 

@@ -4,13 +4,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
-using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
@@ -24,7 +22,6 @@ namespace Proxe.Gateway.Tests.Providers;
 /// </summary>
 public abstract class ProviderEndpointTestBase(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    protected const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
     protected const string TwilioVoiceUrl = "http://localhost/webhooks/twilio/voice";
     protected const string TwilioStatusUrl = "http://localhost/webhooks/twilio/voice/status";
     protected readonly string _queue = $"providers-{Guid.NewGuid():N}";
@@ -34,12 +31,7 @@ public abstract class ProviderEndpointTestBase(RabbitMqFixture rabbit) : IClassF
 
     public async Task InitializeAsync()
     {
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in Channels.All)
-            await channel.QueueBindAsync(_queue, Exchange, key);
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
 
         _factory = Gateway(rabbit.AmqpUri, ProviderTestData.Settings());
         _client = _factory.CreateClient();

@@ -1,20 +1,15 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Providers;
 /// <summary>Twilio Voice webhooks: TwiML answers, callbacks, signatures over the called URL.</summary>

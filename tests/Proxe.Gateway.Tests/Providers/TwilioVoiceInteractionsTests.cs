@@ -3,7 +3,6 @@ using Microsoft.Extensions.Primitives;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Brands;
-using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Twilio;
 
 namespace Proxe.Gateway.Tests.Providers;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
-using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers;
 using Proxe.Gateway.Providers.WebWidget;
 

@@ -1,21 +1,16 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Publishing;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Providers;
 /// <summary>What every provider webhook shares: media types, size limits, Meta's handshake, broker outages and the OpenAPI document.</summary>

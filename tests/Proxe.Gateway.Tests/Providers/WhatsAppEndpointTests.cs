@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,10 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
-using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Providers;
 /// <summary>WhatsApp Cloud API webhooks: signatures, routing by phone_number_id, receipts and account-level events.</summary>

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Proxe.Contracts;

@@ -22,7 +22,6 @@ namespace Proxe.Gateway.Tests.Publishing;
 /// </summary>
 public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
     private const string TwilioStatusUrl = "http://localhost/webhooks/twilio/voice/status";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _queue = $"spool-{Guid.NewGuid():N}";
@@ -31,12 +30,7 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
 
     public async Task InitializeAsync()
     {
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in Channels.All)
-            await channel.QueueBindAsync(_queue, Exchange, key);
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
         _proxy = new TcpProxy(rabbit.Host, rabbit.Port);
     }
 
@@ -298,14 +292,5 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
     private static async Task AssertStatusAsync(HttpStatusCode expected, HttpResponseMessage response) =>
         Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
 
-    private static async Task WaitUntilAsync(string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited {Patience} for {what}.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(string what, Func<Task<bool>> condition) => Poll.UntilAsync(what, condition, Patience);
 }

@@ -78,108 +78,98 @@ public static class MetaInteractions
     private static ChannelInteractionReceived? FromMessaging(MetaMessaging messaging, Account account, out string? error)
     {
         error = null;
-        var senderId = messaging.Sender?.Id;
-        if (messaging.Message?.IsEcho == true || senderId == account.AccountId)
+        if (messaging.Message?.IsEcho == true || messaging.Sender?.Id == account.AccountId)
         {
             return null;
         }
 
-        if (senderId is null && (messaging.Message ?? (object?)messaging.Postback ?? (object?)messaging.Reaction ?? messaging.MessageEdit) is not null)
+        if (messaging.Sender?.Id is not { } senderId)
         {
-            error = "sender.id is missing.";
+            if ((messaging.Message ?? (object?)messaging.Postback ?? (object?)messaging.Reaction ?? messaging.MessageEdit) is not null)
+                error = "sender.id is missing.";
             return null;
         }
 
-        var occurredAt = ProviderJson.FromUnix(messaging.Timestamp) ?? account.EntryTime;
+        var from = new From(senderId, messaging.Sender.Username, ProviderJson.FromUnix(messaging.Timestamp) ?? account.EntryTime);
         switch (messaging)
         {
             // An unsent message repeats the mid of the original, which stays in the journey.
             case { Message.IsDeleted: true }:
                 return null;
-
+            case { Message.Mid: null }:
+                error = "message.mid is missing.";
+                return null;
             case { Message: { } message }:
-                if (message.Mid is null)
-                {
-                    error = "message.mid is missing.";
-                    return null;
-                }
-
-                var type = message switch
-                {
-                    { IsUnsupported: true } => "unsupported",
-                    { QuickReply: not null } => "quick_reply",
-                    { Attachments: [{ Type: { } attachmentType }, ..] } => attachmentType,
-                    { ReplyTo.Story: not null } => "story_reply",
-                    _ => "text",
-                };
-                var engagement = message switch
-                {
-                    { Attachments: [{ Type: "story_mention" }, ..] } => "story_mention",
-                    { ReplyTo.Story: not null } => "story_reply",
-                    _ => "dm",
-                };
-                return Interaction(account, message.Mid, senderId!, messaging.Sender?.Username, occurredAt,
-                    new InteractionMessage
-                    {
-                        Sender = Senders.Customer,
-                        Content = message.Text,
-                        Type = type,
-                        Metadata = ProviderJson.Object(
-                            ("attachments", message.Attachments),
-                            ("quick_reply_payload", message.QuickReply?.Payload),
-                            ("reply_to_mid", message.ReplyTo?.Mid),
-                            ("story", message.ReplyTo?.Story),
-                            ("referral", message.Referral ?? messaging.Referral)),
-                    },
-                    engagement, message.ReplyTo?.Story?.Id, message.Text ?? $"[{type}]");
-
+                return FromMessage(account, from, message, messaging.Referral);
             case { Postback: { } postback }:
-                return Interaction(account, postback.Mid ?? $"postback:{senderId}:{messaging.Timestamp}", senderId!, messaging.Sender?.Username, occurredAt,
-                    new InteractionMessage
-                    {
-                        Sender = Senders.Customer,
-                        Content = postback.Title,
-                        Type = "postback",
-                        Metadata = ProviderJson.Object(("payload", postback.Payload), ("referral", postback.Referral)),
-                    },
-                    "postback", null, postback.Title);
-
+                return FromPostback(account, from, postback, messaging.Timestamp);
             case { Reaction: { } reaction }:
-                var emoji = reaction.Emoji ?? reaction.Reaction;
-                return Interaction(account, $"reaction:{reaction.Mid}:{senderId}:{reaction.Action}:{messaging.Timestamp}", senderId!, messaging.Sender?.Username, occurredAt,
-                    new InteractionMessage
-                    {
-                        Sender = Senders.Customer,
-                        Content = emoji,
-                        Type = "reaction",
-                        Metadata = ProviderJson.Object(("reacted_message_id", reaction.Mid), ("action", reaction.Action), ("reaction", reaction.Reaction)),
-                    },
-                    "reaction", reaction.Mid, emoji);
-
+                return FromReaction(account, from, reaction, messaging.Timestamp);
             // Messages are append-only: the edit is recorded beside the original, keyed by its edit count.
             case { MessageEdit: { Mid: { } editedMid } edit }:
-                return Interaction(account, $"edit:{editedMid}:{edit.NumEdit}", senderId!, messaging.Sender?.Username, occurredAt,
-                    new InteractionMessage
-                    {
-                        Sender = Senders.Customer,
-                        Content = edit.Text,
-                        Type = "message_edit",
-                        Metadata = ProviderJson.Object(("edited_mid", editedMid), ("num_edit", edit.NumEdit)),
-                    },
+                return Interaction(account, from, $"edit:{editedMid}:{edit.NumEdit}",
+                    CustomerMessage(edit.Text, "message_edit", ("edited_mid", editedMid), ("num_edit", edit.NumEdit)),
                     "dm", null, edit.Text);
-
             // An existing conversation re-opened from an ad, an m.me / ig.me link or a QR code: the touchpoint's source.
-            case { Referral: { ValueKind: JsonValueKind.Object } referral } when senderId is not null:
+            case { Referral: { ValueKind: JsonValueKind.Object } referral }:
                 var source = JsonFields.Text(referral, "source");
-                return Interaction(account, $"referral:{senderId}:{messaging.Timestamp}", senderId, messaging.Sender?.Username, occurredAt,
-                    new InteractionMessage { Sender = Senders.Customer, Type = "referral", Metadata = ProviderJson.Object(("referral", referral)) },
+                return Interaction(account, from, $"referral:{senderId}:{messaging.Timestamp}",
+                    CustomerMessage(null, "referral", ("referral", referral)),
                     "referral", JsonFields.Text(referral, "ad_id"), source is null ? "[referral]" : $"[referral: {source}]");
-
             // Read and delivery receipts, opt-ins, handover events...
             default:
                 return null;
         }
     }
+
+    private sealed record From(string UserId, string? Username, DateTimeOffset OccurredAt);
+
+    private static ChannelInteractionReceived FromMessage(Account account, From from, MetaMessage message, JsonElement? messagingReferral)
+    {
+        var type = message switch
+        {
+            { IsUnsupported: true } => "unsupported",
+            { QuickReply: not null } => "quick_reply",
+            { Attachments: [{ Type: { } attachmentType }, ..] } => attachmentType,
+            { ReplyTo.Story: not null } => "story_reply",
+            _ => "text",
+        };
+        var engagement = message switch
+        {
+            { Attachments: [{ Type: "story_mention" }, ..] } => "story_mention",
+            { ReplyTo.Story: not null } => "story_reply",
+            _ => "dm",
+        };
+        return Interaction(account, from, message.Mid!,
+            CustomerMessage(message.Text, type,
+                ("attachments", message.Attachments),
+                ("quick_reply_payload", message.QuickReply?.Payload),
+                ("reply_to_mid", message.ReplyTo?.Mid),
+                ("story", message.ReplyTo?.Story),
+                ("referral", message.Referral ?? messagingReferral)),
+            engagement, message.ReplyTo?.Story?.Id, message.Text ?? $"[{type}]");
+    }
+
+    private static ChannelInteractionReceived FromPostback(Account account, From from, MetaPostback postback, long? timestamp) =>
+        Interaction(account, from, postback.Mid ?? $"postback:{from.UserId}:{timestamp}",
+            CustomerMessage(postback.Title, "postback", ("payload", postback.Payload), ("referral", postback.Referral)),
+            "postback", null, postback.Title);
+
+    private static ChannelInteractionReceived FromReaction(Account account, From from, MetaReaction reaction, long? timestamp)
+    {
+        var emoji = reaction.Emoji ?? reaction.Reaction;
+        return Interaction(account, from, $"reaction:{reaction.Mid}:{from.UserId}:{reaction.Action}:{timestamp}",
+            CustomerMessage(emoji, "reaction", ("reacted_message_id", reaction.Mid), ("action", reaction.Action), ("reaction", reaction.Reaction)),
+            "reaction", reaction.Mid, emoji);
+    }
+
+    private static InteractionMessage CustomerMessage(string? content, string type, params ReadOnlySpan<(string Key, object? Value)> metadata) => new()
+    {
+        Sender = Senders.Customer,
+        Content = content,
+        Type = type,
+        Metadata = ProviderJson.Object(metadata),
+    };
 
     private static ChannelInteractionReceived? FromChange(MetaChange change, Account account, out string? error)
     {
@@ -220,28 +210,24 @@ public static class MetaInteractions
             return null;
         }
 
-        var interaction = Interaction(account, commentId, value.From.Id, value.From.Username, ProviderJson.FromUnix(value.CreatedTime) ?? account.EntryTime,
-            new InteractionMessage
-            {
-                Sender = Senders.Customer,
-                Content = text,
-                Type = "comment",
-                Metadata = ProviderJson.Object(
-                    ("comment_id", commentId),
-                    ("parent_id", value.ParentId),
-                    ("media_id", value.Media?.Id),
-                    ("media_product_type", value.Media?.MediaProductType),
-                    ("post_id", value.PostId),
-                    ("field", change.Field)),
-            },
+        var from = new From(value.From.Id, value.From.Username, ProviderJson.FromUnix(value.CreatedTime) ?? account.EntryTime);
+        var interaction = Interaction(account, from, commentId,
+            CustomerMessage(text, "comment",
+                ("comment_id", commentId),
+                ("parent_id", value.ParentId),
+                ("media_id", value.Media?.Id),
+                ("media_product_type", value.Media?.MediaProductType),
+                ("post_id", value.PostId),
+                ("field", change.Field)),
             "comment", contentId, text);
         return interaction with { Customer = interaction.Customer with { Name = value.From.Name } };
     }
 
-
     private static ChannelInteractionReceived Interaction(
-        Account account, string externalEventId, string userId, string? username, DateTimeOffset occurredAt,
-        InteractionMessage message, string engagementType, string? contentId, string? preview) => new()
+        Account account, From from, string externalEventId, InteractionMessage message, string engagementType, string? contentId, string? preview)
+    {
+        var (userId, username, occurredAt) = from;
+        return new()
         {
             InteractionId = InteractionIds.For(account.Brand, Channels.Social, externalEventId),
             Channel = Channels.Social,
@@ -263,4 +249,5 @@ public static class MetaInteractions
                 ChannelData = ProviderJson.Object(("account_id", account.AccountId)),
             },
         };
+    }
 }

@@ -32,14 +32,3 @@ public static class HubSignature
             && CryptographicOperations.FixedTimeEquals(expected, received);
     }
 }
-
-internal static class Hex
-{
-    public static bool TryDecode(ReadOnlySpan<char> hex, int length, out byte[] bytes)
-    {
-        bytes = new byte[length];
-        return hex.Length == length * 2
-            && Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done
-            && written == length;
-    }
-}

@@ -1,14 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Proxe.Contracts;
 using Proxe.Gateway.Brands;
 using Proxe.Gateway.Http;
 using Proxe.Gateway.Providers.Signatures;
-using Proxe.Gateway.Publishing;
 using Proxe.Domain;
-using Proxe.ServiceDefaults;
 
 namespace Proxe.Gateway.Providers.Twilio;
 
@@ -29,11 +26,7 @@ public static class TwilioVoiceEndpoints
             .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
             .Produces<string>(StatusCodes.Status200OK, "text/xml")
             .ProducesWebhookProblems(StatusCodes.Status404NotFound)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                ProviderExamples.ApplyForm(operation, ("incoming", "An inbound call, ringing", ProviderExamples.TwilioIncoming));
-                return Task.CompletedTask;
-            });
+            .WithFormExamples(("incoming", "An inbound call, ringing", ProviderExamples.TwilioIncoming));
 
         app.MapPost(StatusPath, Callback)
             .WithName("TwilioCallCallback")
@@ -45,49 +38,51 @@ public static class TwilioVoiceEndpoints
             .Accepts<Dictionary<string, string>>(WebhookRequest.Form)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesWebhookProblems(StatusCodes.Status404NotFound)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                ProviderExamples.ApplyForm(operation, ("completed", "The call completed", ProviderExamples.TwilioCompleted));
-                return Task.CompletedTask;
-            });
+            .WithFormExamples(("completed", "The call completed", ProviderExamples.TwilioCompleted));
         return app;
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Incoming(
-        HttpRequest request, BrandCatalog brands, IInteractionPublisher publisher, IOptions<ProviderOptions> options,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(TwilioVoiceEndpoints).FullName!);
-        var (call, problem) = await ReadAsync(request, brands, options.Value, logger, cancellationToken);
+        var (call, problem) = await ReceiveAsync(request, services, TwilioVoiceInteractions.Incoming, cancellationToken);
         if (call is null)
             return problem!;
 
-        var interaction = TwilioVoiceInteractions.Incoming(call.Form, call.Brand, call.Settings, time.GetUtcNow(), out var error);
-        if (interaction is null)
-            return Refuse(logger, error!);
-
-        if (await PublishAsync(publisher, interaction, call, logger, cancellationToken) is { } refused)
-            return refused;
         var twiml = string.IsNullOrWhiteSpace(call.Settings.Twilio.IncomingCallTwiml) ? TwilioVoiceInteractions.DefaultTwiml : call.Settings.Twilio.IncomingCallTwiml;
         return TypedResults.Text(twiml, "text/xml");
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Callback(
-        HttpRequest request, BrandCatalog brands, IInteractionPublisher publisher, IOptions<ProviderOptions> options,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(TwilioVoiceEndpoints).FullName!);
-        var (call, problem) = await ReadAsync(request, brands, options.Value, logger, cancellationToken);
+        var (call, problem) = await ReceiveAsync(request, services, TwilioVoiceInteractions.Callback, cancellationToken);
+        return call is null ? problem! : TypedResults.NoContent();
+    }
+
+    private delegate ChannelInteractionReceived? CallMapper(
+        IReadOnlyDictionary<string, StringValues> form, string brand, BrandSettings settings, DateTimeOffset receivedAt, out string? error);
+
+    /// <summary>Both Twilio webhooks: the verified call, mapped by <paramref name="map"/>, published through the shared pipeline.</summary>
+    private static async Task<(VerifiedCall? Call, ProblemHttpResult? Problem)> ReceiveAsync(
+        HttpRequest request, WebhookServices services, CallMapper map, CancellationToken cancellationToken)
+    {
+        var (call, problem) = await ReadAsync(request, services.Brands, services.Options.Value, services.Logger, cancellationToken);
         if (call is null)
-            return problem!;
+            return (null, problem);
 
-        var interaction = TwilioVoiceInteractions.Callback(call.Form, call.Brand, call.Settings, time.GetUtcNow(), out var error);
+        var interaction = map(call.Form, call.Brand, call.Settings, services.Time.GetUtcNow(), out var error);
         if (interaction is null)
-            return Refuse(logger, error!);
+        {
+            services.Logger.LogWarning("Refused a Twilio webhook: {Error}", error);
+            return (null, WebhookRequest.Malformed(error!));
+        }
 
-        if (await PublishAsync(publisher, interaction, call, logger, cancellationToken) is { } refused)
-            return refused;
-        return TypedResults.NoContent();
+        var batch = new WebhookBatch();
+        batch.Brands[call.Brand] = call.Settings;
+        batch.Interactions.Add(interaction);
+        problem = await SignedWebhook.PublishAsync("Twilio", batch, services, cancellationToken);
+        return problem is null ? (call, null) : (null, problem);
     }
 
     private sealed record VerifiedCall(Dictionary<string, StringValues> Form, string Brand, BrandSettings Settings);
@@ -149,20 +144,5 @@ public static class TwilioVoiceEndpoints
             ? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}"
             : options.PublicBaseUrl.TrimEnd('/');
         return baseUrl + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-    }
-
-    private static ProblemHttpResult Refuse(ILogger logger, string error)
-    {
-        logger.LogWarning("Refused a Twilio webhook: {Error}", error);
-        return WebhookRequest.Malformed(error);
-    }
-
-    private static Task<ProblemHttpResult?> PublishAsync(
-        IInteractionPublisher publisher, ChannelInteractionReceived interaction, VerifiedCall call, ILogger logger, CancellationToken cancellationToken)
-    {
-        var batch = new WebhookBatch();
-        batch.Brands[call.Brand] = call.Settings;
-        batch.Interactions.Add(interaction);
-        return SignedWebhook.PublishAsync("Twilio", batch, publisher, logger, cancellationToken);
     }
 }

@@ -85,68 +85,62 @@ public static class TwilioVoiceInteractions
             return null;
 
         if (Field(form, "TranscriptionSid") is { } transcriptionSid)
-        {
-            var text = Field(form, "TranscriptionStatus") is null or "completed" ? Field(form, "TranscriptionText") : null;
-            var interaction = Interaction(form, $"{callSid}:transcription:{transcriptionSid}", brand, settings, receivedAt);
-            return interaction with
-            {
-                Voice = interaction.Voice! with { Transcription = text },
-                Message = text is null ? null : new InteractionMessage
-                {
-                    Sender = Senders.Customer,
-                    Content = text,
-                    Type = "transcription",
-                    Metadata = ProviderJson.Object(
-                        ("transcription_sid", transcriptionSid),
-                        ("recording_sid", Field(form, "RecordingSid")),
-                        ("recording_url", Field(form, "RecordingUrl"))),
-                },
-            };
-        }
+            return Transcription(form, $"{callSid}:transcription:{transcriptionSid}", brand, settings, receivedAt);
 
         if (Field(form, "RecordingSid") is { } recordingSid && Field(form, "RecordingStatus") is { } recordingStatus)
-        {
             return Interaction(form, $"{callSid}:recording:{recordingSid}:{recordingStatus}", brand, settings, receivedAt);
-        }
 
-        var callStatus = Field(form, "CallStatus");
-        if (callStatus is null)
+        if (Field(form, "CallStatus") is not { } callStatus)
         {
             error = "CallStatus, RecordingStatus or TranscriptionSid is required.";
             return null;
         }
 
         var eventId = Field(form, "SequenceNumber") is { } sequence ? $"{callSid}:status:{sequence}" : $"{callSid}:status:{callStatus}";
-        if (IsDialLeg(form))
-        {
-            return Interaction(form, eventId, brand, settings, receivedAt) with
-            {
-                Message = callStatus == "in-progress" || EndStatuses.Contains(callStatus)
-                    ? new InteractionMessage
-                    {
-                        Sender = Senders.System,
-                        Content = callStatus == "in-progress" ? "dialed party answered" : $"dialed party: {callStatus}",
-                        Type = "dial_status",
-                        Metadata = ProviderJson.Object(
-                            ("dial_call_sid", callSid), ("call_status", callStatus), ("call_duration_seconds", Int(form, "CallDuration"))),
-                    }
-                    : null,
-            };
-        }
+        return Interaction(form, eventId, brand, settings, receivedAt) with { Message = StatusMessage(form, callSid, callStatus) };
+    }
 
-        return Interaction(form, eventId, brand, settings, receivedAt) with
+    private static ChannelInteractionReceived Transcription(
+        IReadOnlyDictionary<string, StringValues> form, string eventId, string brand, BrandSettings settings, DateTimeOffset receivedAt)
+    {
+        var text = Field(form, "TranscriptionStatus") is null or "completed" ? Field(form, "TranscriptionText") : null;
+        var interaction = Interaction(form, eventId, brand, settings, receivedAt);
+        return interaction with
         {
-            Message = EndStatuses.Contains(callStatus)
-                ? new InteractionMessage
-                {
-                    Sender = Senders.System,
-                    Content = callStatus == "completed" ? "call ended" : $"call ended: {callStatus}",
-                    Type = "call_ended",
-                    Metadata = ProviderJson.Object(("call_status", callStatus), ("call_duration_seconds", Int(form, "CallDuration"))),
-                }
-                : null,
+            Voice = interaction.Voice! with { Transcription = text },
+            Message = text is null ? null : new InteractionMessage
+            {
+                Sender = Senders.Customer,
+                Content = text,
+                Type = "transcription",
+                Metadata = ProviderJson.Object(
+                    ("transcription_sid", Field(form, "TranscriptionSid")),
+                    ("recording_sid", Field(form, "RecordingSid")),
+                    ("recording_url", Field(form, "RecordingUrl"))),
+            },
         };
     }
+
+    /// <summary>Only answers and ends make a message in the timeline; ringing and the like only move the session's status.</summary>
+    private static InteractionMessage? StatusMessage(IReadOnlyDictionary<string, StringValues> form, string callSid, string callStatus)
+    {
+        var duration = Int(form, "CallDuration");
+        if (IsDialLeg(form))
+        {
+            return callStatus == "in-progress" || EndStatuses.Contains(callStatus)
+                ? SystemMessage(callStatus == "in-progress" ? "dialed party answered" : $"dialed party: {callStatus}", "dial_status",
+                    ("dial_call_sid", callSid), ("call_status", callStatus), ("call_duration_seconds", duration))
+                : null;
+        }
+
+        return EndStatuses.Contains(callStatus)
+            ? SystemMessage(callStatus == "completed" ? "call ended" : $"call ended: {callStatus}", "call_ended",
+                ("call_status", callStatus), ("call_duration_seconds", duration))
+            : null;
+    }
+
+    private static InteractionMessage SystemMessage(string content, string type, params ReadOnlySpan<(string Key, object? Value)> metadata) =>
+        new() { Sender = Senders.System, Content = content, Type = type, Metadata = ProviderJson.Object(metadata) };
 
     /// <summary>
     /// A leg a &lt;Dial&gt; opened from the customer's call (to an agent, a forward number): it belongs to the parent

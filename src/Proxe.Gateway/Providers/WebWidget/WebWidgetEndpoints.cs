@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Proxe.Gateway.Brands;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Providers.Signatures;
-using Proxe.Gateway.Publishing;
 
 namespace Proxe.Gateway.Providers.WebWidget;
 
@@ -24,33 +21,23 @@ public static class WebWidgetEndpoints
             .Accepts<WebWidgetEvent>(WebhookRequest.Json)
             .Produces<InteractionsAccepted>(StatusCodes.Status202Accepted)
             .ProducesWebhookProblems(StatusCodes.Status404NotFound)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                ProviderExamples.ApplyJson(operation, ("chat", "Two chat messages and a booking", ProviderExamples.WebChat), ("booking", "A booking change without messages", ProviderExamples.WebBooking));
-                return Task.CompletedTask;
-            });
+            .WithJsonExamples(("chat", "Two chat messages and a booking", ProviderExamples.WebChat), ("booking", "A booking change without messages", ProviderExamples.WebBooking));
         return app;
     }
 
     internal static async Task<Results<Accepted<InteractionsAccepted>, ProblemHttpResult>> Receive(
-        HttpRequest request,
-        BrandCatalog brands,
-        IInteractionPublisher publisher,
-        IOptions<ProviderOptions> options,
-        TimeProvider time,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+        HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var timestamp = request.Headers[ProxeSignature.TimestampHeader].ToString();
         var signature = request.Headers[ProxeSignature.Header].ToString();
         ProxeSignature.TryParseTimestamp(timestamp, out var signedAt);
 
-        var (batch, problem) = await SignedWebhook.ReceiveJsonAsync<WebWidgetEvent>("web widget", request,
+        var (batch, problem) = await SignedWebhook.ReceiveJsonAsync<WebWidgetEvent>("web widget", request, services,
             $"{ProxeSignature.Header} (with a current {ProxeSignature.TimestampHeader})",
-            body => BrandSecrets.Verifying(brands, s => s.WebWidget.Secret, secret => ProxeSignature.IsValid(body, timestamp, signature, secret, now)),
-            (post, body) => WebWidgetInteractions.ToBatch(post, body, brands, signedAt, now),
-            publisher, options.Value, loggers.CreateLogger(typeof(WebWidgetEndpoints).FullName!), cancellationToken);
+            body => BrandSecrets.Verifying(services.Brands, s => s.WebWidget.Secret, secret => ProxeSignature.IsValid(body, timestamp, signature, secret, now)),
+            (post, body) => WebWidgetInteractions.ToBatch(post, body, services.Brands, signedAt, now),
+            cancellationToken);
 
         return batch is null
             ? problem!

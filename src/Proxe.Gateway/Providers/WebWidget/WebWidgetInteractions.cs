@@ -34,8 +34,17 @@ public static class WebWidgetInteractions
         return batch;
     }
 
+    /// <returns>The post's interactions, or none when <paramref name="errors"/> received a problem.</returns>
     public static IReadOnlyList<ChannelInteractionReceived> Map(
         WebWidgetEvent post, byte[] body, string brand, BrandSettings settings, DateTimeOffset signedAt, DateTimeOffset receivedAt, List<string> errors)
+    {
+        var before = errors.Count;
+        Validate(post, receivedAt, errors);
+        return errors.Count > before ? [] : Build(post, body, brand, settings, signedAt, receivedAt);
+    }
+
+    /// <summary>What only the post's shape can tell; every field rule is the contract's, applied after mapping.</summary>
+    private static void Validate(WebWidgetEvent post, DateTimeOffset receivedAt, List<string> errors)
     {
         var latest = receivedAt + InteractionContract.MaxClockAhead;
         if (string.IsNullOrWhiteSpace(post.ExternalSessionId))
@@ -62,10 +71,11 @@ public static class WebWidgetInteractions
             if (message.SentAt < InteractionContract.Earliest)
                 errors.Add($"messages[{i}].sent_at is before {InteractionContract.Earliest:yyyy-MM-dd}.");
         }
+    }
 
-        if (errors.Count > 0)
-            return [];
-
+    private static IReadOnlyList<ChannelInteractionReceived> Build(
+        WebWidgetEvent post, byte[] body, string brand, BrandSettings settings, DateTimeOffset signedAt, DateTimeOffset receivedAt)
+    {
         var occurredAt = post.OccurredAt ?? signedAt;
         var template = new ChannelInteractionReceived
         {

@@ -78,19 +78,15 @@ public static class WhatsAppInteractions
     private static ChannelInteractionReceived? FromMessage(
         WhatsAppMessage message, IReadOnlyList<WhatsAppContact>? contacts, Account account, DateTimeOffset receivedAt, out string? error)
     {
-        var (waId, userId) = Ids(message.From, message.FromUserId);
-        var contact = ContactOf(contacts, waId, userId);
-        waId ??= contact?.WaId;
-        userId ??= contact?.UserId;
-
-        error = message.Id is null ? "id is missing." : waId is null && userId is null ? "the sender (from / from_user_id) is missing." : null;
+        var customer = Customer.Of(message.From, message.FromUserId, contacts);
+        error = message.Id is null ? "id is missing." : customer.IsUnknown ? "the sender (from / from_user_id) is missing." : null;
         if (error is not null)
         {
             return null;
         }
 
         var (content, type, metadata) = Content(message);
-        return Interaction(account, message.Id!, waId, userId, contact, ProviderJson.FromUnix(message.Timestamp) ?? receivedAt, receivedAt) with
+        return Interaction(account, message.Id!, customer, ProviderJson.FromUnix(message.Timestamp) ?? receivedAt, receivedAt) with
         {
             Message = new InteractionMessage
             {
@@ -105,20 +101,16 @@ public static class WhatsAppInteractions
     private static ChannelInteractionReceived? FromStatus(
         WhatsAppStatus status, IReadOnlyList<WhatsAppContact>? contacts, Account account, DateTimeOffset receivedAt, out string? error)
     {
-        var (waId, userId) = Ids(status.RecipientId, status.RecipientUserId);
-        var contact = ContactOf(contacts, waId, userId);
-        waId ??= contact?.WaId;
-        userId ??= contact?.UserId;
-
+        var customer = Customer.Of(status.RecipientId, status.RecipientUserId, contacts);
         error = status.Id is null ? "id is missing." : status.Status is null ? "status is missing."
-            : waId is null && userId is null ? "the recipient (recipient_id / recipient_user_id) is missing." : null;
+            : customer.IsUnknown ? "the recipient (recipient_id / recipient_user_id) is missing." : null;
         if (error is not null)
         {
             return null;
         }
 
         var firstError = status.Errors?.FirstOrDefault();
-        var interaction = Interaction(account, $"status:{status.Id}:{status.Status}", waId, userId, contact, ProviderJson.FromUnix(status.Timestamp) ?? receivedAt, receivedAt);
+        var interaction = Interaction(account, $"status:{status.Id}:{status.Status}", customer, ProviderJson.FromUnix(status.Timestamp) ?? receivedAt, receivedAt);
         return interaction with
         {
             WhatsApp = interaction.WhatsApp! with
@@ -141,8 +133,9 @@ public static class WhatsAppInteractions
     }
 
     private static ChannelInteractionReceived Interaction(
-        Account account, string externalEventId, string? waId, string? userId, WhatsAppContact? contact, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
+        Account account, string externalEventId, Customer customer, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
     {
+        var (waId, userId, contact) = customer;
         var contactId = (waId ?? userId)!;
         return new ChannelInteractionReceived
         {
@@ -177,109 +170,104 @@ public static class WhatsAppInteractions
         };
     }
 
-    /// <summary>A wa_id is digits only; anything else in "from" is a business-scoped user id.</summary>
-    private static (string? WaId, string? UserId) Ids(string? from, string? userId) =>
-        from is not null && !from.All(char.IsAsciiDigit) ? (null, userId ?? from) : (from, userId);
-
-    private static WhatsAppContact? ContactOf(IReadOnlyList<WhatsAppContact>? contacts, string? waId, string? userId)
+    /// <summary>The customer a message comes from or a receipt goes to: a wa_id, a business-scoped user id or both, completed from contacts[].</summary>
+    private sealed record Customer(string? WaId, string? UserId, WhatsAppContact? Contact)
     {
-        if (contacts is null)
-            return null;
-        if (waId is null && userId is null)
-            return contacts.Count == 1 ? contacts[0] : null;
-        return contacts.FirstOrDefault(c => (waId is not null && c.WaId == waId) || (userId is not null && c.UserId == userId));
+        public bool IsUnknown => WaId is null && UserId is null;
+
+        public static Customer Of(string? from, string? fromUserId, IReadOnlyList<WhatsAppContact>? contacts)
+        {
+            // A wa_id is digits only; anything else in "from" is a business-scoped user id.
+            var (waId, userId) = from is not null && !from.All(char.IsAsciiDigit) ? (null, fromUserId ?? from) : (from, fromUserId);
+            var contact = ContactOf(contacts, waId, userId);
+            return new Customer(waId ?? contact?.WaId, userId ?? contact?.UserId, contact);
+        }
+
+        private static WhatsAppContact? ContactOf(IReadOnlyList<WhatsAppContact>? contacts, string? waId, string? userId)
+        {
+            if (contacts is null)
+                return null;
+            if (waId is null && userId is null)
+                return contacts.Count == 1 ? contacts[0] : null;
+            return contacts.FirstOrDefault(c => (waId is not null && c.WaId == waId) || (userId is not null && c.UserId == userId));
+        }
     }
 
+    /// <summary>What a message says, by type: its text (a caption, a title, an emoji...) and the type's own metadata fields.</summary>
     private static (string? Content, string Type, JsonElement? Metadata) Content(WhatsAppMessage message)
     {
         var type = message.Type ?? "unknown";
-        var fields = new List<(string, object?)>();
-        string? content = null;
-
-        switch (type)
+        Part part = type switch
         {
-            case "text":
-                content = message.Text?.Body;
-                break;
-            case "image" or "video" or "audio" or "document" or "sticker":
-                var media = type switch
-                {
-                    "image" => message.Image,
-                    "video" => message.Video,
-                    "audio" => message.Audio,
-                    "document" => message.Document,
-                    _ => message.Sticker,
-                };
-                content = media?.Caption ?? (type == "document" ? media?.Filename : null);
-                fields.AddRange([
-                    ("media_id", media?.Id), ("mime_type", media?.MimeType), ("sha256", media?.Sha256), ("caption", media?.Caption),
-                    ("filename", media?.Filename), ("url", media?.Url), ("voice", media?.Voice), ("animated", media?.Animated)]);
-                break;
-            case "location":
-                var location = message.Location;
-                content = string.Join(", ", new[] { location?.Name, location?.Address }.Where(s => !string.IsNullOrWhiteSpace(s)));
-                if (content.Length == 0 && location?.Latitude is { } lat && location.Longitude is { } lon)
-                    content = string.Create(CultureInfo.InvariantCulture, $"{lat}, {lon}");
-                fields.AddRange([
-                    ("latitude", location?.Latitude), ("longitude", location?.Longitude), ("name", location?.Name),
-                    ("address", location?.Address), ("url", location?.Url)]);
-                break;
-            case "contacts":
-                content = string.Join("; ", SharedContactNames(message.Contacts));
-                fields.Add(("contacts", message.Contacts));
-                break;
-            case "interactive":
-                var reply = message.Interactive?.ButtonReply ?? message.Interactive?.ListReply;
-                var flow = message.Interactive?.NfmReply;
-                content = reply?.Title ?? flow?.Body ?? flow?.Name;
-                fields.AddRange([
-                    ("interactive_type", message.Interactive?.Type), ("reply_id", reply?.Id), ("title", reply?.Title),
-                    ("description", reply?.Description), ("flow_name", flow?.Name), ("response_json", flow?.ResponseJson)]);
-                break;
-            case "button":
-                content = message.Button?.Text;
-                fields.Add(("payload", message.Button?.Payload));
-                break;
-            case "reaction":
-                content = message.Reaction?.Emoji;
-                fields.AddRange([
-                    ("reacted_message_id", message.Reaction?.MessageId),
-                    ("removed", string.IsNullOrEmpty(message.Reaction?.Emoji) ? true : null)]);
-                break;
-            case "order":
-                content = JsonFields.Text(message.Order, "text");
-                fields.Add(("order", message.Order));
-                break;
-            case "system":
-                // The customer's new number (wa_id; new_wa_id before v12) or new business-scoped id: the hint that links
-                // the new identity to this lead. The message itself still comes from the old one.
-                content = JsonFields.Text(message.System, "body");
-                fields.AddRange([
-                    ("system_type", JsonFields.Text(message.System, "type")),
-                    ("new_wa_id", JsonFields.Text(message.System, "wa_id") ?? JsonFields.Text(message.System, "new_wa_id")),
-                    ("new_user_id", JsonFields.Text(message.System, "user_id")),
-                    ("previous_user_id", JsonFields.Text(message.System, "previous_user_id")),
-                    ("system", message.System)]);
-                break;
-            default:
-                // "unsupported"/"unknown": WhatsApp tells why in errors[]; the type is kept as sent.
-                fields.AddRange([("whatsapp_type", message.Type), ("unsupported", message.Unsupported)]);
-                break;
-        }
+            "text" => new(message.Text?.Body, []),
+            "image" or "video" or "audio" or "document" or "sticker" => Media(type, message),
+            "location" => Location(message.Location),
+            "contacts" => new(string.Join("; ", SharedContactNames(message.Contacts)), [("contacts", message.Contacts)]),
+            "interactive" => Interactive(message.Interactive),
+            "button" => new(message.Button?.Text, [("payload", message.Button?.Payload)]),
+            "reaction" => new(message.Reaction?.Emoji, [
+                ("reacted_message_id", message.Reaction?.MessageId),
+                ("removed", string.IsNullOrEmpty(message.Reaction?.Emoji) ? true : null)]),
+            "order" => new(JsonFields.Text(message.Order, "text"), [("order", message.Order)]),
+            "system" => SystemChange(message.System),
+            // "unsupported"/"unknown": WhatsApp tells why in errors[]; the type is kept as sent.
+            _ => new(null, [("whatsapp_type", message.Type), ("unsupported", message.Unsupported)]),
+        };
 
-        if (message.Context is { } context)
-        {
-            fields.Add(("context", ProviderJson.Object(
-                ("id", context.Id), ("from", context.From), ("forwarded", context.Forwarded),
-                ("frequently_forwarded", context.FrequentlyForwarded), ("referred_product", context.ReferredProduct))));
-        }
-
-        fields.Add(("referral", message.Referral));
-        fields.Add(("identity", message.Identity));
-        fields.Add(("errors", message.Errors));
-        return (string.IsNullOrEmpty(content) ? null : content, type, ProviderJson.Object([.. fields]));
+        var context = message.Context is { } c
+            ? ProviderJson.Object(("id", c.Id), ("from", c.From), ("forwarded", c.Forwarded), ("frequently_forwarded", c.FrequentlyForwarded), ("referred_product", c.ReferredProduct))
+            : null;
+        var metadata = ProviderJson.Object([
+            .. part.Fields, ("context", context), ("referral", message.Referral), ("identity", message.Identity), ("errors", message.Errors)]);
+        return (string.IsNullOrEmpty(part.Content) ? null : part.Content, type, metadata);
     }
 
+    private sealed record Part(string? Content, IReadOnlyList<(string Key, object? Value)> Fields);
+
+    private static Part Media(string type, WhatsAppMessage message)
+    {
+        var media = type switch
+        {
+            "image" => message.Image,
+            "video" => message.Video,
+            "audio" => message.Audio,
+            "document" => message.Document,
+            _ => message.Sticker,
+        };
+        return new(media?.Caption ?? (type == "document" ? media?.Filename : null), [
+            ("media_id", media?.Id), ("mime_type", media?.MimeType), ("sha256", media?.Sha256), ("caption", media?.Caption),
+            ("filename", media?.Filename), ("url", media?.Url), ("voice", media?.Voice), ("animated", media?.Animated)]);
+    }
+
+    private static Part Location(WhatsAppLocation? location)
+    {
+        var content = string.Join(", ", new[] { location?.Name, location?.Address }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        if (content.Length == 0 && location?.Latitude is { } lat && location.Longitude is { } lon)
+            content = string.Create(CultureInfo.InvariantCulture, $"{lat}, {lon}");
+        return new(content, [
+            ("latitude", location?.Latitude), ("longitude", location?.Longitude), ("name", location?.Name),
+            ("address", location?.Address), ("url", location?.Url)]);
+    }
+
+    private static Part Interactive(WhatsAppInteractive? interactive)
+    {
+        var reply = interactive?.ButtonReply ?? interactive?.ListReply;
+        var flow = interactive?.NfmReply;
+        return new(reply?.Title ?? flow?.Body ?? flow?.Name, [
+            ("interactive_type", interactive?.Type), ("reply_id", reply?.Id), ("title", reply?.Title),
+            ("description", reply?.Description), ("flow_name", flow?.Name), ("response_json", flow?.ResponseJson)]);
+    }
+
+    /// <summary>
+    /// The customer's new number (wa_id; new_wa_id before v12) or new business-scoped id: the hint that links the new
+    /// identity to this lead. The message itself still comes from the old one.
+    /// </summary>
+    private static Part SystemChange(JsonElement? system) => new(JsonFields.Text(system, "body"), [
+        ("system_type", JsonFields.Text(system, "type")),
+        ("new_wa_id", JsonFields.Text(system, "wa_id") ?? JsonFields.Text(system, "new_wa_id")),
+        ("new_user_id", JsonFields.Text(system, "user_id")),
+        ("previous_user_id", JsonFields.Text(system, "previous_user_id")),
+        ("system", system)]);
 
     private static IEnumerable<string> SharedContactNames(JsonElement? contacts)
     {

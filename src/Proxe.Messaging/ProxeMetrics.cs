@@ -1,16 +1,11 @@
 using System.Diagnostics.Metrics;
 
-namespace Proxe.ServiceDefaults;
-
-/// <summary>The gateway's spool as the metrics see it: events waiting to be published, and how long the oldest has waited.</summary>
-public readonly record struct SpoolReading(long Depth, TimeSpan OldestAge);
-
-/// <summary>A way to read the spool, registered by whoever owns it (see <see cref="Extensions.AddSpoolMetrics"/>).</summary>
-public sealed record SpoolSource(Func<SpoolReading> Read);
+namespace Proxe.Messaging;
 
 /// <summary>
 /// The numbers PROXe adds to what ASP.NET Core, MassTransit and Npgsql already measure: how far behind the pipeline is
-/// (received → committed, journey), batch sizes, and the spool. Tags are channel, brand and queue: a few values each, never ids.
+/// (received → committed, journey) and batch sizes; the gateway adds its spool's gauges (SpoolMetrics). Tags are
+/// channel, brand and queue: a few values each, never ids.
 /// </summary>
 public sealed class ProxeMetrics
 {
@@ -33,19 +28,6 @@ public sealed class ProxeMetrics
 
     static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
         "Interactions per batch a channel consumer takes from its queue.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
-
-    /// <summary>The spool's gauges read this host's spool, so they live on this host's meter.</summary>
-    public ProxeMetrics(IMeterFactory meterFactory, IEnumerable<SpoolSource> spools)
-    {
-        var sources = spools.ToArray();
-        if (sources.Length == 0)
-            return;
-        var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableGauge("proxe.spool.depth", () => sources.Select(s => new Measurement<long>(s.Read().Depth)), "{event}",
-            "Accepted events in the gateway's local spool, waiting for the broker.");
-        meter.CreateObservableGauge("proxe.spool.oldest_age", () => sources.Select(s => new Measurement<double>(s.Read().OldestAge.TotalSeconds)), "s",
-            "How long the oldest spooled event has waited; grows while the spool does not drain.");
-    }
 
     public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
         InteractionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));
