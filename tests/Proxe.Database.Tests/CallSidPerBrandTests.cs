@@ -1,6 +1,5 @@
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Proxe.Database;
 using Proxe.Testing;
 using static Proxe.Database.Tests.TestData;
 
@@ -16,10 +15,12 @@ public class CallSidPerBrandTests
     public async Task An_existing_database_keeps_its_calls_and_two_brands_may_then_share_a_call_sid()
     {
         await using var database = await PostgresDatabaseFixture.CreateAsync(migrate: false);
-        await using var db = await database.DataSource.OpenConnectionAsync();
-        // The database as 001 left it, with a call recorded.
-        await db.ExecuteAsync(Migration.Embedded()[0].Sql);
-        Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM pg_constraint WHERE conname = 'voice_sessions_call_sid_key'"));
+        // The database as 001 left it, with a call recorded (a whole SQL file: plain Npgsql, as the runner runs it).
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        await using (var script = new NpgsqlCommand(Migration.Embedded()[0].Sql, connection))
+            await script.ExecuteNonQueryAsync();
+        await using var db = database.CreateDbContext();
+        Assert.Equal(1, await CountAsync(db, $"SELECT count(*)::int AS \"Value\" FROM pg_constraint WHERE conname = 'voice_sessions_call_sid_key'"));
         var first = await LeadAsync(db, "calls-a", "voice");
         await VoiceSessionAsync(db, first, "calls-a", "CA-shared");
         var other = await LeadAsync(db, "calls-b", "voice");
@@ -28,13 +29,15 @@ public class CallSidPerBrandTests
 
         await MigrationRunner.MigrateAsync(database.ConnectionString);
 
-        Assert.Equal(["voice_sessions_brand_call_sid_key"], await db.QueryAsync<string>(
-            "SELECT conname FROM pg_constraint WHERE conrelid = 'voice_sessions'::regclass AND contype = 'u'"));
-        Assert.Equal("UNIQUE (brand, call_sid)", await db.ExecuteScalarAsync<string>(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'voice_sessions_brand_call_sid_key'"));
+        Assert.Equal(["voice_sessions_brand_call_sid_key"], await db.Database.SqlQuery<string>(
+            $"SELECT conname::text AS \"Value\" FROM pg_constraint WHERE conrelid = 'voice_sessions'::regclass AND contype = 'u'").ToListAsync());
+        Assert.Equal("UNIQUE (brand, call_sid)", (await db.Database.SqlQuery<string>(
+            $"SELECT pg_get_constraintdef(oid) AS \"Value\" FROM pg_constraint WHERE conname = 'voice_sessions_brand_call_sid_key'").ToListAsync()).Single());
         await VoiceSessionAsync(db, other, "calls-b", "CA-shared");
-        Assert.Equal(["calls-a", "calls-b"], await db.QueryAsync<string>("SELECT brand FROM voice_sessions WHERE call_sid = 'CA-shared' ORDER BY brand"));
+        Assert.Equal(["calls-a", "calls-b"], await db.VoiceSessions.Where(s => s.CallSid == "CA-shared").Select(s => s.Brand).OrderBy(b => b).ToListAsync());
         var again = await Assert.ThrowsAsync<PostgresException>(() => VoiceSessionAsync(db, first, "calls-a", "CA-shared"));
         Assert.Equal(PostgresErrorCodes.UniqueViolation, again.SqlState);
     }
+
+    static async Task<int> CountAsync(ProxeDbContext db, FormattableString sql) => (await db.Database.SqlQuery<int>(sql).ToListAsync()).Single();
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using Proxe.Contracts;
@@ -32,7 +33,7 @@ public sealed class Issue8AuditTests(EndToEndHost host) : IClassFixture<EndToEnd
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
         Assert.Contains("message.metadata", JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name));
-        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE external_id = @eventId", new { eventId }));
+        Assert.Equal(0L, await host.ReadAsync(db => db.Messages.LongCountAsync(m => m.ExternalId == eventId)));
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class Issue8AuditTests(EndToEndHost host) : IClassFixture<EndToEnd
 
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "audit-num-w-m"));
-        var metadata = await host.ScalarAsync<string>("SELECT metadata::text FROM messages WHERE brand = @b AND external_id = 'audit-num-w-m'", new { b = _brand.Name });
+        var metadata = (await host.ReadAsync(db => db.Messages.SingleAsync(m => m.Brand == _brand.Name && m.ExternalId == "audit-num-w-m"))).Metadata.GetRawText();
         Assert.Contains("web.channel_data: dropped", metadata);
         Assert.Contains("message.metadata: dropped", metadata);
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
@@ -63,8 +64,8 @@ public sealed class Issue8AuditTests(EndToEndHost host) : IClassFixture<EndToEnd
 
         Assert.Equal(HttpStatusCode.Accepted, (await host.PostInteractionsRawAsync(_brand.ApiKey, body)).StatusCode);
         await host.WaitForJourneyAsync(EndToEndHost.InteractionId(_brand, Channels.Web, "audit-num-ok"));
-        Assert.Equal("123456789012345678901234567890", await host.ScalarAsync<string>(
-            "SELECT metadata->>'c' FROM messages WHERE brand = @b AND external_id = 'audit-num-ok'", new { b = _brand.Name }));
+        Assert.Equal("123456789012345678901234567890", (await host.ReadAsync(db => db.Messages.SingleAsync(m => m.Brand == _brand.Name && m.ExternalId == "audit-num-ok")))
+            .Metadata.GetProperty("c").GetRawText());
         Assert.Equal(0u, await host.ErrorQueueDepthAsync());
     }
 }
