@@ -39,6 +39,9 @@ public static class LeadResolver
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
+    /// <summary>An interaction without identities that finds its lead through its call's session, as written so far.</summary>
+    public static bool ResolvesByCall(ChannelInteractionReceived interaction) => interaction.Voice is not null && LeadIdentity.Of(interaction).Count == 0;
+
     /// <summary>Under the interaction's <see cref="LockKeys"/>, taken by the caller.</summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
     {
@@ -81,11 +84,13 @@ public static class LeadResolver
 
     static async Task<Guid?> FindAsync(NpgsqlConnection connection, string brand, IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
     {
+        // One primary-key probe per identity: as a plain join, the prepared statement's generic plan hashes a scan of the
+        // whole table (it cannot know the arrays hold a handful of values).
         await using var command = connection.Command("""
-            SELECT i.kind, i.lead_id
-            FROM lead_identities i
-            JOIN unnest(@kinds, @values) AS wanted(kind, value) ON wanted.kind = i.kind AND wanted.value = i.value
-            WHERE i.brand = @brand
+            SELECT wanted.kind, i.lead_id
+            FROM unnest(@kinds, @values) AS wanted(kind, value)
+            CROSS JOIN LATERAL (SELECT lead_id FROM lead_identities
+                                WHERE brand = @brand AND kind = wanted.kind AND value = wanted.value LIMIT 1) i
             """)
             .With("brand", brand)
             .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
