@@ -108,7 +108,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LeadResolver.LockAsync(connection, interactions.SelectMany(LeadResolver.LockKeys), cancellationToken);
+        var known = await LeadResolver.LockAsync(connection, interactions, cancellationToken);
 
         var recorded = new List<RecordedInteraction>(interactions.Count);
         var resolved = new List<RecordedInteraction>(interactions.Count);
@@ -117,7 +117,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
             // Its lead is the one its call's session has: the interactions before it must be written first.
             if (LeadResolver.ResolvesByCall(interaction) && resolved.Count > 0)
                 await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
-            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, interaction, cancellationToken)));
+            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, cancellationToken)));
         }
         await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
 
