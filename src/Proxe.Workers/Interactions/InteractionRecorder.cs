@@ -50,9 +50,9 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 }
 
 /// <summary>
-/// Records a batch of one channel's interactions in one transaction: for each, in order, the lead, the message and
-/// the channel session, with the rules of a single interaction (see <see cref="LeadResolver"/> and the session
-/// writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
+/// Records a batch of one channel's interactions in one transaction: the leads in order, the messages in one
+/// statement, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
+/// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
 /// interaction's own data, the batch is split in halves until the culprits stand alone; the others are recorded.
 /// Outages and races are not handled here: they fail the whole batch, for the endpoint's failure policy.
 /// </summary>
