@@ -15,11 +15,8 @@ public sealed class WorkerOptions
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 100;
 
-    /// <summary>
-    /// How long a batch waits to fill after its first message. 10 ms gave batches of ~6 under a deep backlog; a batch
-    /// of 25 or more costs PostgreSQL less per interaction (bench/README.md), for at most this much latency.
-    /// </summary>
-    public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long a batch waits to fill after its first message.</summary>
+    public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Batches of one channel recorded at the same time within a process.</summary>
     [Range(1, 64)]
