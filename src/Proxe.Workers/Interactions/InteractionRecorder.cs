@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using Proxe.Contracts;
 using Proxe.Workers.Persistence;
 
@@ -48,9 +50,9 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 }
 
 /// <summary>
-/// Records a batch of one channel's interactions in one transaction: for each, in order, the lead, the message and
-/// the channel session, with the rules of a single interaction (see <see cref="LeadResolver"/> and the session
-/// writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
+/// Records a batch of one channel's interactions in one transaction: the leads in order, the messages in one
+/// statement, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
+/// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
 /// interaction's own data, the batch is split in halves until the culprits stand alone; the others are recorded.
 /// Outages and races are not handled here: they fail the whole batch, for the endpoint's failure policy.
 /// </summary>
@@ -106,59 +108,105 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LeadResolver.LockAsync(connection, interactions.SelectMany(LeadResolver.LockKeys), cancellationToken);
+        var known = await LeadResolver.LockAsync(connection, interactions, cancellationToken);
 
         var recorded = new List<RecordedInteraction>(interactions.Count);
+        var resolved = new List<RecordedInteraction>(interactions.Count);
         foreach (var interaction in interactions)
         {
-            var leadId = await LeadResolver.ResolveAsync(connection, interaction, cancellationToken);
-            var messageIsNew = false;
-            if (interaction.Message is not null)
-                (leadId, messageIsNew) = await InsertMessageAsync(connection, interaction, leadId, cancellationToken);
-            await sessions.UpsertAsync(connection, new SessionWrite(interaction, leadId, messageIsNew), cancellationToken);
-            if (interaction.Message is not null && !messageIsNew)
-                logger.LogInformation("Interaction {InteractionId} ({Channel}) was already recorded for lead {LeadId}", interaction.InteractionId, interaction.Channel, leadId);
-            recorded.Add(new RecordedInteraction(interaction, leadId));
+            // Its lead is the one its call's session has: the interactions before it must be written first.
+            if (LeadResolver.ResolvesByCall(interaction) && resolved.Count > 0)
+                await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
+            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, cancellationToken)));
         }
+        await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return recorded;
     }
 
-    /// <summary>On a duplicate the lead is read back from the stored message: that is the lead the first delivery chose.</summary>
-    static async Task<(Guid LeadId, bool IsNew)> InsertMessageAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction,
-        Guid leadId, CancellationToken cancellationToken)
+    /// <summary>The messages of resolved interactions in one statement, then their sessions in order; empties <paramref name="resolved"/>.</summary>
+    async Task WriteAsync(NpgsqlConnection connection, List<RecordedInteraction> resolved, SessionWriter sessions, List<RecordedInteraction> recorded,
+        CancellationToken cancellationToken)
     {
-        var message = interaction.Message!;
-        await using var insert = connection.Command("""
-            WITH inserted AS (
-                INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, metadata, external_id, occurred_at)
-                VALUES (@brand, @lead_id, @channel, @sender, @content, @message_type, coalesce(@metadata, '{}'), @external_id, @occurred_at)
-                ON CONFLICT (brand, channel, external_id) DO NOTHING
-                RETURNING lead_id)
-            SELECT lead_id, true FROM inserted
-            UNION ALL
-            SELECT lead_id, false FROM messages
-            WHERE brand = @brand AND channel = @channel AND external_id = @external_id AND NOT EXISTS (SELECT 1 FROM inserted)
-            """)
-            .With("brand", interaction.Brand)
-            .With("lead_id", leadId)
-            .With("channel", interaction.Channel)
-            .With("sender", message.Sender)
-            .With("content", message.Content)
-            .With("message_type", message.Type)
-            .WithJson("metadata", message.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata ? metadata.GetRawText() : null)
-            .With("external_id", interaction.ExternalEventId)
-            .With("occurred_at", interaction.OccurredAt);
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
-            if (await reader.ReadAsync(cancellationToken))
-                return (reader.GetGuid(0), reader.GetBoolean(1));
+        var messages = await InsertMessagesAsync(connection, resolved, cancellationToken);
+        for (var i = 0; i < resolved.Count; i++)
+        {
+            var interaction = resolved[i].Interaction;
+            var (leadId, messageIsNew) = messages[i];
+            await sessions.UpsertAsync(connection, new SessionWrite(interaction, leadId, messageIsNew), cancellationToken);
+            if (interaction.Message is not null && !messageIsNew)
+                logger.LogInformation("Interaction {InteractionId} ({Channel}) was already recorded for lead {LeadId}", interaction.InteractionId, interaction.Channel, leadId);
+            recorded.Add(new RecordedInteraction(interaction, leadId));
+        }
+        resolved.Clear();
+    }
 
-        // Inserted by a transaction that committed after this statement's snapshot was taken: a fresh one sees it.
-        await using var existing = connection.Command("SELECT lead_id FROM messages WHERE brand = @brand AND channel = @channel AND external_id = @external_id")
-            .With("brand", interaction.Brand)
-            .With("channel", interaction.Channel)
-            .With("external_id", interaction.ExternalEventId);
-        return ((Guid)(await existing.ExecuteScalarAsync(cancellationToken))!, false);
+    /// <summary>
+    /// Inserts the messages in order, each with its resolved lead, and tells for each interaction its lead and whether its
+    /// message is new. A message whose external id is already stored (or comes earlier in the list) is not inserted and
+    /// keeps the lead the first delivery chose, read back from the stored message.
+    /// </summary>
+    static async Task<(Guid LeadId, bool IsNew)[]> InsertMessagesAsync(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions,
+        CancellationToken cancellationToken)
+    {
+        var outcome = interactions.Select(r => (r.LeadId, false)).ToArray();
+        var positions = Enumerable.Range(0, interactions.Count).Where(i => interactions[i].Interaction.Message is not null).ToList();
+        if (positions.Count == 0)
+            return outcome;
+        var resolved = positions.Select(i => interactions[i]).ToList();
+
+        var channel = resolved[0].Interaction.Channel;
+        var brands = resolved.Select(r => Sql.WithoutNul(r.Interaction.Brand)!).ToList();
+        var externalIds = resolved.Select(r => Sql.WithoutNul(r.Interaction.ExternalEventId)!).ToList();
+        await using var insert = connection.Command("""
+            INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, metadata, external_id, occurred_at)
+            SELECT brand, lead_id, @channel, sender, content, message_type, coalesce(metadata, '{}'), external_id, occurred_at
+            FROM unnest(@brands, @lead_ids, @senders, @contents, @message_types, @metadata, @external_ids, @occurred_at) WITH ORDINALITY
+                AS m(brand, lead_id, sender, content, message_type, metadata, external_id, occurred_at, position)
+            ORDER BY position
+            ON CONFLICT (brand, channel, external_id) DO NOTHING
+            RETURNING brand, external_id
+            """)
+            .With("channel", channel)
+            .WithTexts("brands", brands)
+            .With("lead_ids", resolved.Select(r => r.LeadId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+            .WithTexts("senders", resolved.Select(r => r.Interaction.Message!.Sender))
+            .WithTexts("contents", resolved.Select(r => r.Interaction.Message!.Content))
+            .WithTexts("message_types", resolved.Select(r => r.Interaction.Message!.Type))
+            .WithJsons("metadata", resolved.Select(r => r.Interaction.Message!.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : null))
+            .WithTexts("external_ids", externalIds)
+            .With("occurred_at", resolved.Select(r => r.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+        var inserted = new HashSet<(string Brand, string ExternalId)>();
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+
+        var duplicates = new List<int>();
+        for (var i = 0; i < resolved.Count; i++)
+            if (inserted.Remove((brands[i], externalIds[i])))
+                outcome[positions[i]] = (resolved[i].LeadId, true);
+            else
+                duplicates.Add(i);
+        if (duplicates.Count == 0)
+            return outcome;
+
+        // A statement of its own, so its snapshot also sees a message committed by another transaction after the insert's was taken.
+        await using var existing = connection.Command("""
+            SELECT m.brand, m.external_id, s.lead_id
+            FROM unnest(@brands, @external_ids) AS m(brand, external_id)
+            CROSS JOIN LATERAL (SELECT lead_id FROM messages
+                                WHERE brand = m.brand AND channel = @channel AND external_id = m.external_id LIMIT 1) s
+            """)
+            .With("channel", channel)
+            .WithTexts("brands", duplicates.Select(i => brands[i]))
+            .WithTexts("external_ids", duplicates.Select(i => externalIds[i]));
+        var stored = new Dictionary<(string Brand, string ExternalId), Guid>();
+        await using (var reader = await existing.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                stored[(reader.GetString(0), reader.GetString(1))] = reader.GetGuid(2);
+        foreach (var i in duplicates)
+            outcome[positions[i]] = (stored[(brands[i], externalIds[i])], false);
+        return outcome;
     }
 }

@@ -27,20 +27,50 @@ public static class LeadResolver
     /// <summary>
     /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
     /// create one lead instead of racing. A batch takes all its keys at once, in key order, so two transactions cannot
-    /// wait on each other.
+    /// wait on each other. Then, in the same round trip, reads the leads its identities have: with the locks held, only
+    /// this transaction can change that, through <see cref="ResolveAsync"/>.
     /// </summary>
-    public static async Task LockAsync(NpgsqlConnection connection, IEnumerable<long> keys, CancellationToken cancellationToken)
+    public static async Task<KnownIdentities> LockAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
+        CancellationToken cancellationToken)
     {
-        var sorted = keys.Distinct().Order().ToArray();
+        var known = new KnownIdentities();
+        var sorted = interactions.SelectMany(LockKeys).Distinct().Order().ToArray();
         if (sorted.Length == 0)
-            return;
-        await using var command = connection.Command("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(@keys) AS key")
-            .With("keys", sorted, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        await command.ExecuteScalarAsync(cancellationToken);
+            return known;
+
+        var wanted = interactions
+            .SelectMany(interaction => LeadIdentity.Of(interaction).Concat(LeadIdentity.AnnouncedBy(interaction)).Select(identity => (interaction.Brand, identity)))
+            .Distinct()
+            .ToList();
+        // One index probe per identity: as a plain join, the prepared statement's generic plan hashes a scan of the whole
+        // table (it cannot know the arrays hold a few values). Its own statement, so its snapshot follows the locks.
+        await using var command = connection.Command("""
+            SELECT count(pg_advisory_xact_lock(key)) FROM unnest(@keys) AS key;
+            SELECT wanted.position, i.lead_id
+            FROM unnest(@brands, @kinds, @values) WITH ORDINALITY AS wanted(brand, kind, value, position)
+            CROSS JOIN LATERAL (SELECT lead_id FROM lead_identities
+                                WHERE brand = wanted.brand AND kind = wanted.kind AND value = wanted.value LIMIT 1) i
+            """)
+            .With("keys", sorted, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+            .WithTexts("brands", wanted.Select(w => w.Brand))
+            .With("kinds", wanted.Select(w => w.identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .With("values", wanted.Select(w => w.identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (brand, identity) = wanted[(int)reader.GetInt64(0) - 1];
+            known.Attach(brand, [identity], reader.GetGuid(1));
+        }
+        return known;
     }
 
-    /// <summary>Under the interaction's <see cref="LockKeys"/>, taken by the caller.</summary>
-    public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
+    /// <summary>An interaction without identities that finds its lead through its call's session, as written so far.</summary>
+    public static bool ResolvesByCall(ChannelInteractionReceived interaction) => interaction.Voice is not null && LeadIdentity.Of(interaction).Count == 0;
+
+    /// <summary>Under the locks of <see cref="LockAsync"/>, with what it read.</summary>
+    public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
+        CancellationToken cancellationToken)
     {
         var identities = LeadIdentity.Of(interaction);
         if (identities.Count == 0)
@@ -49,10 +79,10 @@ public static class LeadResolver
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
-        var leadId = await FindAsync(connection, interaction.Brand, identities, cancellationToken)
-                     ?? await CreateAsync(connection, interaction, cancellationToken);
+        var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
 
         await AttachAndUpdateAsync(connection, interaction, leadId, allIdentities, cancellationToken);
+        known.Attach(interaction.Brand, allIdentities, leadId);
         return leadId;
     }
 
@@ -77,27 +107,6 @@ public static class LeadResolver
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes($"lead-identity\n{brand}\n{identity.Kind}\n{identity.Value}"), hash);
         return BinaryPrimitives.ReadInt64BigEndian(hash);
-    }
-
-    static async Task<Guid?> FindAsync(NpgsqlConnection connection, string brand, IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command("""
-            SELECT i.kind, i.lead_id
-            FROM lead_identities i
-            JOIN unnest(@kinds, @values) AS wanted(kind, value) ON wanted.kind = i.kind AND wanted.value = i.value
-            WHERE i.brand = @brand
-            """)
-            .With("brand", brand)
-            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-
-        var found = new List<(string Kind, Guid LeadId)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            found.Add((reader.GetString(0), reader.GetGuid(1)));
-
-        // Identities pointing at two leads are not merged: the strongest identity wins, the others stay where they are.
-        return found.Count == 0 ? null : found.MinBy(match => LeadIdentity.StrengthOf(match.Kind)).LeadId;
     }
 
     /// <summary>
@@ -170,5 +179,24 @@ public static class LeadResolver
             .With("phone_normalized", phoneNormalized)
             .With("channel", interaction.Channel);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>The leads a batch's identities belong to, as its transaction has them so far.</summary>
+public sealed class KnownIdentities
+{
+    readonly Dictionary<(string Brand, LeadIdentity Identity), Guid> _leads = [];
+
+    /// <summary>Identities pointing at two leads are not merged: the strongest identity wins, the others stay where they are.</summary>
+    public Guid? Find(string brand, IReadOnlyList<LeadIdentity> identities) => identities
+        .Where(identity => _leads.ContainsKey((brand, identity)))
+        .Select(identity => (Guid?)_leads[(brand, identity)])
+        .FirstOrDefault(); // identities come strongest first
+
+    /// <summary>As the identity insert does: a new identity joins the lead, one another lead already has stays with it.</summary>
+    public void Attach(string brand, IEnumerable<LeadIdentity> identities, Guid leadId)
+    {
+        foreach (var identity in identities)
+            _leads.TryAdd((brand, identity), leadId);
     }
 }

@@ -20,7 +20,17 @@ internal static partial class Sql
     /// failing the interaction forever.
     /// </summary>
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) =>
-        command.With(name, value?.Replace("\0", ""), NpgsqlDbType.Text);
+        command.With(name, WithoutNul(value), NpgsqlDbType.Text);
+
+    /// <summary>A text[] parameter, each element as <see cref="With(NpgsqlCommand, string, string?)"/> would pass it.</summary>
+    public static NpgsqlCommand WithTexts(this NpgsqlCommand command, string name, IEnumerable<string?> values) =>
+        command.With(name, values.Select(WithoutNul).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+
+    /// <summary>A jsonb[] parameter, each element as <see cref="WithJson"/> would pass it.</summary>
+    public static NpgsqlCommand WithJsons(this NpgsqlCommand command, string name, IEnumerable<string?> values) =>
+        command.With(name, values.Select(json => json is null ? null : EscapedNul().Replace(json, "$1")).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
+
+    public static string? WithoutNul(string? value) => value?.Replace("\0", "");
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, Guid value) => command.With(name, value, NpgsqlDbType.Uuid);
 

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Proxe.Contracts;
+using Proxe.Workers.Interactions;
+using static Proxe.Workers.Tests.Make;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>One batch, one transaction: the rules of single interactions hold between the interactions of a batch.</summary>
+public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerHost>
+{
+    [Fact]
+    public async Task A_batch_keeps_call_events_without_numbers_on_their_call_and_counts_a_repeated_message_once()
+    {
+        var brand = Brand("batch");
+        var ringing = Voice(brand, "CA-b1", "CA-b1:1", T0, "+14155550190", Text("ringing", Senders.System), status: "ringing");
+        var recording = Voice(brand, "CA-b1", "CA-b1:rec", T0.AddMinutes(2), "", Text("recording", Senders.System), recordingUrl: "https://r/1")
+            with { Customer = new CustomerInfo() };
+        var anonymous = Voice(brand, "CA-b2", "CA-b2:1", T0.AddMinutes(3), "", Text("anonymous", Senders.System), status: "ringing")
+            with { Customer = new CustomerInfo() };
+        var anonymousAgain = Voice(brand, "CA-b2", "CA-b2:2", T0.AddMinutes(4), "", Text("anonymous again", Senders.System), status: "completed")
+            with { Customer = new CustomerInfo() };
+
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var sessions = host.Factory.Services.GetRequiredService<VoiceSessionWriter>();
+        var outcome = await recorder.RecordBatchAsync([ringing, recording, ringing, anonymous, anonymousAgain, recording], sessions, CancellationToken.None);
+
+        Assert.Empty(outcome.Refused);
+        Assert.Equal(6, outcome.Recorded.Count);
+        var leads = outcome.Recorded.Select(recorded => recorded.LeadId).ToList();
+        Assert.Equal([leads[0], leads[0], leads[0], leads[3], leads[3], leads[0]], leads);
+        Assert.NotEqual(leads[0], leads[3]);
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(4L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
+        var calls = await host.RowsAsync("SELECT call_sid, lead_id, call_status, recording_url FROM voice_sessions WHERE brand = @brand ORDER BY call_sid",
+            ("brand", brand));
+        Assert.Equal(["CA-b1", "CA-b2"], calls.Select(call => (string)call["call_sid"]!));
+        Assert.Equal([leads[0], leads[3]], calls.Select(call => (Guid)call["lead_id"]!));
+        Assert.Equal("https://r/1", calls[0]["recording_url"]);
+        Assert.Equal("completed", calls[1]["call_status"]);
+    }
+}
