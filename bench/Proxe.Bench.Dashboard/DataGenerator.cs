@@ -105,7 +105,7 @@ public static class DataGenerator
         }
 
         foreach (var table in new[] { "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions", "messages",
-                                      "lead_stats", "lead_stats_changes", "lead_activity", "activity_stats", "activity_stats_changes" })
+                                      "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats" })
         {
             var clock = Stopwatch.StartNew();
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };

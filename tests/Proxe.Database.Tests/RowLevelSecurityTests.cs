@@ -12,7 +12,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
         "messages", "lead_journeys", "unified_leads",
-        "lead_stats", "lead_stats_changes", "lead_activity", "activity_stats", "activity_stats_changes",
+        "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 
     public sealed class TwoBrands : IAsyncLifetime
@@ -161,8 +161,8 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
         "lead_stats" => db.LeadStats.Select(r => r.Brand),
         "lead_stats_changes" => db.LeadStatChanges.Select(r => r.Brand),
         "lead_activity" => db.LeadActivity.Select(r => r.Brand),
+        "lead_activity_pending" => db.LeadActivityPending.Select(r => r.Brand),
         "activity_stats" => db.ActivityStats.Select(r => r.Brand),
-        "activity_stats_changes" => db.ActivityStatChanges.Select(r => r.Brand),
         _ => throw new ArgumentOutOfRangeException(nameof(relation), relation, null),
     };
 }

@@ -4,7 +4,7 @@ using Proxe.Testing;
 namespace Proxe.Database.Tests;
 
 /// <summary>
-/// The dashboard stats' rollups (migration 006): lead_stats / activity_stats plus their pending deltas always equal a
+/// The dashboard stats' rollups (migration 006): lead_stats and activity_stats plus what is pending always equal a
 /// recount of all_leads / messages, before and after proxe_compact_stats().
 /// </summary>
 public sealed class StatsRollupTests : IAsyncLifetime
@@ -56,7 +56,8 @@ public sealed class StatsRollupTests : IAsyncLifetime
             await MessageAsync(db, john, brand, "web", "2025-01-01T23:30:00Z");
             await MessageAsync(db, john, brand, "web", "2025-01-02T09:00:00Z");
             await CompactAsync(db);
-            await MessageAsync(db, john, brand, "whatsapp", "2025-01-06T09:00:00Z");  // the next week
+            await MessageAsync(db, john, brand, "web", "2024-12-31T12:00:00Z");  // late, before the compacted days
+            await MessageAsync(db, john, brand, "whatsapp", "2025-01-06T09:00:00Z");
             await MessageAsync(db, priya, brand, "whatsapp", "2025-01-02T00:30:00Z");
             await MessageAsync(db, priya, brand, "whatsapp", "2025-01-02T01:30:00Z");
             await db.Database.ExecuteSqlAsync($"UPDATE all_leads SET last_touchpoint = 'whatsapp' WHERE id = {john}");
@@ -66,15 +67,15 @@ public sealed class StatsRollupTests : IAsyncLifetime
         var activity = await RecountActivityAsync(db);
         Assert.Equal(leads, await LeadKeysAsync(db));
         Assert.Equal(activity, await ActivityKeysAsync(db));
-        Assert.Contains("a day 2025-01-02 web = 1", activity);   // two messages of John that day: one lead
-        Assert.Contains("a week 2024-12-30 whatsapp = 1", activity);
+        Assert.Contains("a web 2025-01-01 after 2024-12-31 = 1", activity);
+        Assert.Contains("a whatsapp 2025-01-02 after - = 1", activity);  // two messages of Priya that day: one lead
 
         await CompactAsync(db);
 
         Assert.Equal(leads, await LeadKeysAsync(db));
         Assert.Equal(activity, await ActivityKeysAsync(db));
         Assert.Empty(await db.LeadStatChanges.ToListAsync());
-        Assert.Empty(await db.ActivityStatChanges.ToListAsync());
+        Assert.Empty(await db.LeadActivityPending.ToListAsync());
     }
 
     [Fact]
@@ -122,15 +123,18 @@ public sealed class StatsRollupTests : IAsyncLifetime
         """).ToListAsync();
 
     private static Task<List<string>> ActivityKeysAsync(ProxeDbContext db) => db.Database.SqlQuery<string>($"""
-        SELECT brand || ' ' || period || ' ' || start || ' ' || channel || ' = ' || sum(leads) AS "Value"
-        FROM (SELECT * FROM activity_stats UNION ALL SELECT * FROM activity_stats_changes) s
-        GROUP BY brand, period, start, channel ORDER BY 1
+        SELECT brand || ' ' || channel || ' ' || start || ' after ' || coalesce(prev::text, '-') || ' = ' || sum(leads) AS "Value"
+        FROM (SELECT brand, channel, start, prev, leads FROM activity_stats
+              UNION ALL
+              SELECT * FROM proxe_activity_stats_changes((SELECT jsonb_agg(p) FROM lead_activity_pending p))) s
+        GROUP BY brand, channel, start, prev HAVING sum(leads) <> 0 ORDER BY 1
         """).ToListAsync();
 
+    /// <summary>Each lead's active days per channel, with the day before on that channel.</summary>
     private static Task<List<string>> RecountActivityAsync(ProxeDbContext db) => db.Database.SqlQuery<string>($"""
-        SELECT brand || ' ' || period || ' ' || start || ' ' || channel || ' = ' || count(DISTINCT lead_id) AS "Value"
-        FROM (SELECT m.brand, p.period, date_trunc(p.period, m.occurred_at AT TIME ZONE 'UTC')::date AS start, m.channel, m.lead_id
-              FROM messages m, (VALUES ('day'), ('week')) p (period)) a
-        GROUP BY brand, period, start, channel ORDER BY 1
+        SELECT brand || ' ' || channel || ' ' || start || ' after ' || coalesce(prev::text, '-') || ' = ' || count(*) AS "Value"
+        FROM (SELECT brand, channel, start, lag(start) OVER (PARTITION BY lead_id, channel ORDER BY start) AS prev
+              FROM (SELECT DISTINCT brand, channel, lead_id, (occurred_at AT TIME ZONE 'UTC')::date AS start FROM messages) d) a
+        GROUP BY brand, channel, start, prev ORDER BY 1
         """).ToListAsync();
 }

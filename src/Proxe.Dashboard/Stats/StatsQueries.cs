@@ -62,22 +62,32 @@ public static class StatsQueries
             FROM {LeadsFirstSeen} GROUP BY 1, 2
             """, [.. Split.Of(from, to, "day").Parameters(""), new NpgsqlParameter("interval", interval)]);
 
-    // (channel, lead_id) of the leads active in the split range, with repeats: lead_activity for the whole days,
-    // messages for the partial ones. Only a distinct count over these is exact (a lead may be active on many days).
-    private static string ActiveIn(string prefix) => $"""
-        SELECT channel, lead_id FROM lead_activity WHERE period = 'day' AND start >= @{prefix}first_day AND start < @{prefix}end_day
-        UNION ALL
-        SELECT channel, lead_id FROM messages WHERE occurred_at >= @{prefix}from AND occurred_at < @{prefix}whole_from
-        UNION ALL
-        SELECT channel, lead_id FROM messages WHERE occurred_at >= @{prefix}whole_to AND occurred_at < @{prefix}to
+    // activity_stats rows, and what the pending days add to them, of the days [@{prefix}first_day, @{prefix}end_day).
+    private static string ActivityDays(string prefix) => $"""
+        (SELECT channel, start, prev, leads FROM activity_stats WHERE start >= @{prefix}first_day AND start < @{prefix}end_day
+         UNION ALL
+         SELECT channel, start, prev, leads FROM proxe_activity_stats_changes((SELECT jsonb_agg(p) FROM lead_activity_pending p))
+         WHERE start >= @{prefix}first_day AND start < @{prefix}end_day) s
         """;
 
-    private static string DistinctActive(string prefix) =>
-        $"SELECT channel, count(*) AS count FROM (SELECT DISTINCT channel, lead_id FROM ({ActiveIn(prefix)}) a) d GROUP BY channel";
+    // Distinct leads per channel active in the split range: each lead on its first day in the whole days (prev before
+    // them), plus the leads of the partial edge days that have no active day in between.
+    private static string DistinctActive(string prefix) => $"""
+        SELECT channel, sum(count)::bigint AS count
+        FROM (SELECT channel, leads AS count FROM {ActivityDays(prefix)} WHERE prev IS NULL OR prev < @{prefix}first_day
+              UNION ALL
+              SELECT m.channel, count(DISTINCT m.lead_id) FROM messages m
+              WHERE (m.occurred_at >= @{prefix}from AND m.occurred_at < @{prefix}whole_from
+                     OR m.occurred_at >= @{prefix}whole_to AND m.occurred_at < @{prefix}to)
+                AND NOT EXISTS (SELECT FROM lead_activity a WHERE a.lead_id = m.lead_id AND a.channel = m.channel
+                                AND a.start >= @{prefix}first_day AND a.start < @{prefix}end_day)
+              GROUP BY m.channel) c
+        GROUP BY channel
+        """;
 
     /// <summary>
-    /// Buckets wholly inside the range add up activity_stats and its deltas; the partial buckets at the edges (at most
-    /// two, none for whole-day / whole-week ranges) count their distinct leads.
+    /// Buckets wholly inside the range: their leads counted on their first day in the bucket. The partial buckets at
+    /// the edges (at most two, none for whole-day / whole-week ranges) as any range.
     /// </summary>
     public static IQueryable<BucketCount> ActiveLeads(ProxeDbContext db, DateTime from, DateTime to, string interval)
     {
@@ -86,13 +96,10 @@ public static class StatsQueries
         var tail = Split.Of(buckets.WholeTo, buckets.To, "day");
         // Only our own fragments are spliced in; every value is a parameter.
         var sql = $"""
-            SELECT start::timestamp AS bucket, channel, sum(leads)::bigint AS count
-            FROM (SELECT start, channel, leads FROM activity_stats
-                  WHERE period = @interval AND start >= @first_bucket AND start < @end_bucket
-                  UNION ALL
-                  SELECT start, channel, leads FROM activity_stats_changes
-                  WHERE period = @interval AND start >= @first_bucket AND start < @end_bucket) s
-            GROUP BY start, channel
+            SELECT date_trunc(@interval, start::timestamp) AS bucket, channel, sum(leads)::bigint AS count
+            FROM {ActivityDays("buckets_")}
+            WHERE prev IS NULL OR prev < date_trunc(@interval, start::timestamp)::date
+            GROUP BY 1, 2
             UNION ALL
             SELECT @head_bucket, channel, count FROM ({DistinctActive("head_")}) h
             UNION ALL
@@ -102,8 +109,8 @@ public static class StatsQueries
             [
                 .. head.Parameters("head_"), .. tail.Parameters("tail_"),
                 new NpgsqlParameter("interval", interval),
-                new NpgsqlParameter("first_bucket", DateOnly.FromDateTime(buckets.WholeFrom)),
-                new NpgsqlParameter("end_bucket", DateOnly.FromDateTime(buckets.WholeTo)),
+                new NpgsqlParameter("buckets_first_day", DateOnly.FromDateTime(buckets.WholeFrom)),
+                new NpgsqlParameter("buckets_end_day", DateOnly.FromDateTime(buckets.WholeTo)),
                 new NpgsqlParameter("head_bucket", NpgsqlTypes.NpgsqlDbType.Timestamp) { Value = Unspecified(Truncate(from, interval)) },
                 new NpgsqlParameter("tail_bucket", NpgsqlTypes.NpgsqlDbType.Timestamp) { Value = Unspecified(Truncate(buckets.WholeTo, interval)) },
             ]);

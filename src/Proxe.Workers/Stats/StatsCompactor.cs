@@ -6,7 +6,7 @@ namespace Proxe.Workers.Stats;
 /// <summary>
 /// Moves the dashboard stats' pending deltas into their rollups (proxe_compact_stats(), migration 006) every
 /// <see cref="WorkerOptions.StatsCompactionInterval"/>. The function takes an advisory lock, so with several replicas
-/// one compacts and the others skip. Readers add pending deltas themselves: a late or failed run only makes them read more rows.
+/// one compacts and the others skip. Readers add what is pending themselves: a late or failed run only makes them read more rows.
 /// </summary>
 public sealed class StatsCompactor(NpgsqlDataSource dataSource, IOptions<WorkerOptions> options, ILogger<StatsCompactor> logger) : BackgroundService
 {
@@ -22,7 +22,8 @@ public sealed class StatsCompactor(NpgsqlDataSource dataSource, IOptions<WorkerO
                 if (moved > 0)
                     logger.LogDebug("Compacted {Deltas} stats deltas", moved);
             }
-            catch (Exception exception) when (exception is NpgsqlException or PostgresException && !stoppingToken.IsCancellationRequested)
+            // Never stops the workers: the next tick tries again.
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Stats compaction failed; retrying in {Interval}", options.Value.StatsCompactionInterval);
             }
