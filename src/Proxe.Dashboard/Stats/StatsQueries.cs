@@ -8,7 +8,7 @@ using Proxe.Dashboard.Leads;
 namespace Proxe.Dashboard.Stats;
 
 /// <summary>
-/// The stats, brand-scoped by RLS, read from the rollups of migration 006 plus their pending deltas (exact before
+/// The stats, brand-scoped by RLS, read from the rollups of migration 006 plus what is pending (exact before
 /// proxe_compact_stats() runs). A range [from, to) takes its whole UTC days (or buckets) from the rollups and its
 /// partial edges from all_leads / messages, small index ranges, so any from / to answers as the raw rows would.
 /// </summary>
