@@ -40,8 +40,10 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
             web.UseSetting("Proxe:Dashboard:Users:bench-team:Key", Key);
             web.UseSetting("Proxe:Dashboard:Users:bench-team:Brands:0", DataGenerator.Brand);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            // A free port: UseKestrel(0) fell back to 5000, taken on a shared machine.
+            web.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         });
-        _factory.UseKestrel(0);
+        _factory.UseKestrel();
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _client = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1")) };
