@@ -110,8 +110,8 @@ AS $$
     GROUP BY c.brand, c.channel, c.start, c.prev HAVING sum(c.leads) <> 0
 $$;
 
--- Moves the pending deltas into the rollups; one caller at a time (the others return 0 at once). A key that empties
--- keeps its row at 0 (bounded by the keys ever used; readers skip it). Returns the number of deltas moved.
+-- Moves what is pending into the rollups; one caller at a time (the others return 0 at once). A key that empties
+-- keeps its row at 0 (bounded by the keys ever used; readers skip it). Returns the number of rows moved.
 CREATE OR REPLACE FUNCTION proxe_compact_stats() RETURNS bigint
 LANGUAGE plpgsql
 AS $$
