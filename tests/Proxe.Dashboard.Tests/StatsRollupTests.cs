@@ -5,11 +5,26 @@ namespace Proxe.Dashboard.Tests;
 
 /// <summary>
 /// /api/stats/leads and /journeys read rollups for whole days and raw rows for partial ones: for any from / to they
-/// answer as a count over all_leads / messages would, before and after the deltas are compacted.
+/// answer as a count over all_leads / messages would, before and after the deltas are compacted. Its own database:
+/// the seed plus leads active on several days of one channel.
 /// </summary>
-[Collection(DashboardCollection.Name)]
-public sealed class StatsRollupTests(DashboardApp app)
+public sealed class StatsRollupTests(DashboardApp app) : IClassFixture<DashboardApp>, IAsyncLifetime
 {
+    public async Task InitializeAsync()
+    {
+        await using var db = app.Database.CreateDbContext();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO messages (lead_id, brand, channel, sender, content, external_id, occurred_at) VALUES
+              ({SeedData.John}, 'acme', 'web', 'customer', 'again', 'rollup-1', '2025-01-02T09:00:00Z'),
+              ({SeedData.John}, 'acme', 'web', 'customer', 'again', 'rollup-2', '2025-01-03T23:00:00Z'),
+              ({SeedData.John}, 'acme', 'web', 'customer', 'again', 'rollup-3', '2025-01-08T10:00:00Z'),
+              ({SeedData.Priya}, 'acme', 'whatsapp', 'customer', 'again', 'rollup-4', '2025-01-04T00:30:00Z')
+            ON CONFLICT DO NOTHING
+            """);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     public static readonly TheoryData<string, string, string> Ranges = new()
     {
         { "2025-01-01T09:00:00Z", "2025-01-05T08:00:00Z", "day" },
