@@ -40,8 +40,10 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
             web.UseSetting("Proxe:Dashboard:Users:bench-team:Key", Key);
             web.UseSetting("Proxe:Dashboard:Users:bench-team:Brands:0", DataGenerator.Brand);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            // A free port: UseKestrel(0) fell back to 5000, taken on a shared machine.
+            web.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         });
-        _factory.UseKestrel(0);
+        _factory.UseKestrel();
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _client = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1")) };
@@ -140,11 +142,14 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
             ("timeline", db => LeadQueries.Messages(db, lead, null, null, 100)),
             ("context: lead and channels", db => LeadContextEndpoint.LeadWithChannels(db, lead)),
             ("context: newest messages", db => LeadContextEndpoint.NewestMessages(db, lead, 21)),
-            ("stats first-touchpoints", LeadQueries.FirstTouchpoints),
+            ("stats first-touchpoints", StatsQueries.FirstTouchpoints),
+            ("stats conversions web→whatsapp: count", db => StatsQueries.Conversions(db, "web", "whatsapp")),
             ("stats journeys: paths (30 days)", db => StatsQueries.JourneyPaths(db, monthStart, end, 20)),
             ("stats journeys: first/last (30 days)", db => StatsQueries.FirstLast(db, monthStart, end)),
             ("stats leads: new per day (30 days)", db => StatsQueries.NewLeads(db, monthStart, end, "day")),
             ("stats leads: active per day (30 days)", db => StatsQueries.ActiveLeads(db, monthStart, end, "day")),
+            ("stats leads: active per week (365 days)", db => StatsQueries.ActiveLeads(db, DataGenerator.Start, end, "week")),
+            ("stats leads: distinct active (365 days)", db => StatsQueries.ActiveTotals(db, DataGenerator.Start, end)),
             ("export", db => LeadExport.Rows(db, new LeadFilter())),
         ];
 

@@ -91,6 +91,8 @@ public static class DataGenerator
             """,
             "DROP TABLE gen_messages",
             "DROP TABLE gen",
+            // The triggers filled the stats' change logs; the workers would compact them within seconds.
+            "SELECT proxe_compact_stats()",
         ];
 
         await using var connection = await superuser.OpenConnectionAsync(cancellationToken);
@@ -102,7 +104,8 @@ public static class DataGenerator
             Console.WriteLine($"  {FirstWords(sql),-60} {rows,10:N0} rows  {clock.Elapsed.TotalSeconds,6:F1} s");
         }
 
-        foreach (var table in new[] { "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions", "messages" })
+        foreach (var table in new[] { "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions", "messages",
+                                      "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats" })
         {
             var clock = Stopwatch.StartNew();
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };

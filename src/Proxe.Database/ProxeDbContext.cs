@@ -19,6 +19,11 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
     public DbSet<LeadJourney> LeadJourneys => Set<LeadJourney>();
     public DbSet<SchemaMigration> SchemaMigrations => Set<SchemaMigration>();
     public DbSet<UnifiedLead> UnifiedLeads => Set<UnifiedLead>();
+    public DbSet<LeadStat> LeadStats => Set<LeadStat>();
+    public DbSet<LeadStatChange> LeadStatChanges => Set<LeadStatChange>();
+    public DbSet<LeadActivity> LeadActivity => Set<LeadActivity>();
+    public DbSet<LeadActivityPending> LeadActivityPending => Set<LeadActivityPending>();
+    public DbSet<ActivityStat> ActivityStats => Set<ActivityStat>();
 
     /// <summary>Every PROXe context: Npgsql, snake_case names, and no change tracking (nothing here writes through EF).</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
@@ -41,5 +46,11 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
         model.Entity<LeadJourney>().ToTable("lead_journeys").HasKey(j => j.CorrelationId);
         model.Entity<SchemaMigration>().ToTable("schema_migrations").HasKey(m => m.Version);
         model.Entity<UnifiedLead>().ToView("unified_leads").HasNoKey();
+        // The stats rollups of migration 006 (the keys of lead_stats and activity_stats have nullable columns, the logs none).
+        model.Entity<LeadStat>().ToTable("lead_stats").HasNoKey();
+        model.Entity<LeadStatChange>().ToTable("lead_stats_changes").HasNoKey();
+        model.Entity<LeadActivity>().ToTable("lead_activity").HasKey(a => new { a.Brand, a.Start, a.Channel, a.LeadId });
+        model.Entity<LeadActivityPending>().ToTable("lead_activity_pending").HasNoKey();
+        model.Entity<ActivityStat>().ToTable("activity_stats").HasNoKey();
     }
 }

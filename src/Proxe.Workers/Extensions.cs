@@ -7,6 +7,7 @@ using Proxe.Workers.Health;
 using Proxe.Workers.Interactions;
 using Proxe.Workers.Journey;
 using Proxe.Workers.Persistence;
+using Proxe.Workers.Stats;
 
 namespace Proxe.Workers;
 
@@ -32,6 +33,7 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:Proxe is not configured.");
         builder.Services.AddNpgsqlDataSource(connectionString);
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddHostedService<StatsCompactor>();
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddSingleton<InteractionRecorder>();

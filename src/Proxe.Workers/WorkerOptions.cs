@@ -62,4 +62,8 @@ public sealed class WorkerOptions
 
     /// <summary>A paused endpoint starts consuming again after this; if the outage lasts, it pauses again.</summary>
     public TimeSpan PauseRestartTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the dashboard stats' deltas are moved into their rollups (<see cref="Stats.StatsCompactor"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StatsCompactionInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -11,6 +11,7 @@ public class LegacyUpgradeTests
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
         "messages", "lead_journeys", "schema_migrations",
+        "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 
     // The legacy shape of DESIGN.md, as Web PROXe created it on Supabase.

@@ -12,6 +12,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
         "messages", "lead_journeys", "unified_leads",
+        "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 
     public sealed class TwoBrands : IAsyncLifetime
@@ -33,6 +34,12 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
                 await MessageAsync(db, lead, brand, "web", "hello from " + brand, At(1));
                 await JourneyAsync(db, lead, brand);
             }
+
+            // Rows in the stats rollups and, after them, in their change logs too.
+            await db.Database.ExecuteSqlAsync($"SELECT proxe_compact_stats()");
+            await db.Database.ExecuteSqlAsync($"UPDATE all_leads SET last_touchpoint = 'whatsapp'");
+            foreach (var lead in await db.Leads.Select(l => new { l.Id, l.Brand }).ToListAsync())
+                await MessageAsync(db, lead.Id, lead.Brand, "web", "again", At(5));
         }
 
         public Task DisposeAsync() => Database.DisposeAsync();
@@ -151,6 +158,11 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
         "messages" => db.Messages.Select(r => r.Brand),
         "lead_journeys" => db.LeadJourneys.Select(r => r.Brand),
         "unified_leads" => db.UnifiedLeads.Select(r => r.Brand),
+        "lead_stats" => db.LeadStats.Select(r => r.Brand),
+        "lead_stats_changes" => db.LeadStatChanges.Select(r => r.Brand),
+        "lead_activity" => db.LeadActivity.Select(r => r.Brand),
+        "lead_activity_pending" => db.LeadActivityPending.Select(r => r.Brand),
+        "activity_stats" => db.ActivityStats.Select(r => r.Brand),
         _ => throw new ArgumentOutOfRangeException(nameof(relation), relation, null),
     };
 }

@@ -146,13 +146,6 @@ public static class LeadQueries
         var last = messages.Count == limit ? messages[^1] : null;
         return new Page<LeadMessage>(messages, last is null ? null : Data.Cursor.Encode(last.OccurredAt, last.Id));
     }
-
-    /// <summary>The seed's "customers by first touchpoint" (over all_leads: the view has one row per lead).</summary>
-    public static IQueryable<ChannelTotal> FirstTouchpoints(ProxeDbContext db) =>
-        db.Leads.GroupBy(l => l.FirstTouchpoint).Select(g => new ChannelTotal(g.Key, g.LongCount()));
-
-    public static async Task<IReadOnlyDictionary<string, long>> CountByFirstTouchpointAsync(ProxeDbContext db, CancellationToken cancellationToken) =>
-        await FirstTouchpoints(db).ToDictionaryAsync(r => r.Channel, r => r.Count, cancellationToken);
 }
 
 public sealed record ChannelTotal(string Channel, long Count);

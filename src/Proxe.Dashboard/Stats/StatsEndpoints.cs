@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Proxe.Contracts;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
@@ -42,7 +43,8 @@ public static class StatsEndpoints
         if (!BrandScope.TryResolve(user, brand, out var brands, out var forbidden))
             return forbidden!;
 
-        var counts = await database.ReadAsync(brands, c => LeadQueries.CountByFirstTouchpointAsync(c, cancellationToken), cancellationToken);
+        var counts = await database.ReadAsync(brands,
+            c => StatsQueries.FirstTouchpoints(c).ToDictionaryAsync(r => r.Channel, r => r.Count, cancellationToken), cancellationToken);
         var channels = Channels.All
             .Select(channel => new ChannelCount(channel, ChannelLabels.Of(channel), counts.GetValueOrDefault(channel)))
             .ToList();
@@ -64,7 +66,7 @@ public static class StatsEndpoints
 
         var filter = new LeadFilter(FirstTouchpoint: from, LastTouchpoint: to, Limit: take);
         var (count, leads) = await database.ReadAsync(brands, async c =>
-            (await LeadQueries.CountAsync(c, filter, cancellationToken), await LeadQueries.FindAsync(c, filter, cancellationToken)),
+            (await StatsQueries.Conversions(c, from!, to!).SingleAsync(cancellationToken), await LeadQueries.FindAsync(c, filter, cancellationToken)),
             cancellationToken);
         return TypedResults.Ok(new ConversionStats(from!, to!, ChannelLabels.Of(from!), ChannelLabels.Of(to!), count, leads.Items));
     }
