@@ -168,7 +168,7 @@ public sealed class DashboardBench(string connectionString, int leads, int reque
             }, cancellationToken);
             var indexes = plan.Where(l => l.Contains("Index", StringComparison.Ordinal))
                 .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"using (\w+)").Groups[1].Value).Where(i => i.Length > 0).Distinct();
-            var seqScans = plan.Where(l => l.Contains("Seq Scan on", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[3]).Distinct().ToList();
+            var seqScans = plan.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Seq Scan on (\w+)").Groups[1].Value).Where(t => t.Length > 0).Distinct().ToList();
             output.WriteLine($"-- {name}: indexes {string.Join(", ", indexes)}{(seqScans.Count > 0 ? $"; seq scans: {string.Join(", ", seqScans)}" : "")}");
             foreach (var line in plan)
                 output.WriteLine("   " + line);

@@ -39,5 +39,5 @@ public static class Platforms
     /// <summary>The platforms of the social channel (DMs and comments).</summary>
     public static readonly IReadOnlyList<string> Social = [Instagram, Messenger];
 
-    public static bool IsSocial(string? platform) => platform is Instagram or Messenger;
+    public static bool IsSocial(string? platform) => platform is not null && Social.Contains(platform);
 }

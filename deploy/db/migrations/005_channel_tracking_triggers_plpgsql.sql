@@ -5,7 +5,7 @@
 -- also an upsert that only updated) planned an UPDATE of all_leads: about half of PostgreSQL's time per
 -- interaction (bench/README.md). Now the UPDATE is PL/pgSQL's own statement, planned once per connection, and it
 -- is skipped when the INSERT inserted nothing (a session upsert that updated, a redelivered message).
--- proxe_merge_channel_first_at stays for anyone calling it.
+-- proxe_merge_channel_first_at has no caller left, so it goes.
 
 CREATE OR REPLACE FUNCTION proxe_messages_track_channels() RETURNS trigger
 LANGUAGE plpgsql
@@ -42,3 +42,5 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+DROP FUNCTION IF EXISTS proxe_merge_channel_first_at(jsonb);

@@ -81,7 +81,7 @@ BEGIN
     WITH added AS (
         INSERT INTO lead_activity (brand, start, channel, lead_id)
         SELECT DISTINCT brand, (occurred_at AT TIME ZONE 'UTC')::date, channel, lead_id FROM new_rows
-        ORDER BY 1, 2, 3, 4  -- one order for every transaction: concurrent batches wait on each other, never deadlock
+        ORDER BY 1, 2, 3, 4  -- one order for every transaction: these inserts never deadlock one another
         ON CONFLICT DO NOTHING
         RETURNING brand, start, channel, lead_id)
     INSERT INTO lead_activity_pending (brand, start, channel, lead_id) SELECT brand, start, channel, lead_id FROM added;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Proxe.Dashboard.Auth;
 using Proxe.Dashboard.Data;
+using Proxe.Domain;
 
 namespace Proxe.Dashboard.Leads;
 
@@ -100,7 +101,7 @@ public static class LeadEndpoints
         string? digits = null;
         if (parameters.Text("phone", query.Phone, 40) is { } phone)
         {
-            digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+            digits = Phones.Digits(phone);
             if (digits.Length is < 3 or > 20)
                 parameters.Fail("phone", "A phone number needs 3 to 20 digits.");
         }

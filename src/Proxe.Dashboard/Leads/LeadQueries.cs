@@ -86,9 +86,6 @@ public static class LeadQueries
         return new Page<Lead>(leads, last is null ? null : Data.Cursor.Encode(last.LastInteractionAt ?? last.Timestamp, last.Id));
     }
 
-    public static Task<long> CountAsync(ProxeDbContext db, LeadFilter filter, CancellationToken cancellationToken) =>
-        db.Matching(filter, withCursor: false).LongCountAsync(cancellationToken);
-
     /// <summary>Whole session rows and identities as PostgreSQL renders them in JSON: one statement, one round trip.</summary>
     public static IQueryable<LeadDetail> Detail(ProxeDbContext db, Guid id) => db.Database.SqlQuery<LeadDetail>($"""
         SELECT u.id, u.brand, u.name, u.email, u.phone, u.first_touchpoint, u.last_touchpoint,

@@ -27,7 +27,7 @@ public static class LeadResolver
     /// <summary>
     /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
     /// create one lead instead of racing. A batch takes all its keys at once, in key order, so two transactions cannot
-    /// wait on each other. Then, in the same round trip, reads the leads its identities have: with the locks held, only
+    /// deadlock on these locks (row locks taken later still can: 40P01 is retried). Then, in the same round trip, reads the leads its identities have: with the locks held, only
     /// this transaction can change that, through <see cref="ResolveAsync"/>.
     /// </summary>
     public static async Task<KnownIdentities> LockAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
