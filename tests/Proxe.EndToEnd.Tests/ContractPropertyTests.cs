@@ -102,6 +102,14 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
             sent.Add(new Sent(c, channel, eventId, status));
             if (status is not (>= 200 and < 300 or 400))
                 throw new Xunit.Sdk.XunitException($"{c.Format} answered {status}: {body}");
+            // /v1 names what it accepted: the ids the test waits for and counts by must be those, or it would wait for nothing.
+            if (status is >= 200 and < 300 && c.Format is Format.V1Web or Format.V1WhatsApp or Format.V1Voice or Format.V1Social)
+            {
+                var ids = System.Text.Json.JsonSerializer.Deserialize<Accepted>(body, EndToEndHost.Json)?.InteractionIds;
+                var expected = EndToEndHost.InteractionId(_brand, channel, eventId);
+                if (ids is not [var only] || only != expected)
+                    throw new Xunit.Sdk.XunitException($"{c.Format} accepted {body}, the test expected [{expected}] (external event id {Json(eventId)}): {c}");
+            }
         }, iter: count, threads: 1, seed: seed);
 
         var accepted = sent.Where(s => s.Status is >= 200 and < 300).ToList();
@@ -113,7 +121,7 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
         {
             // Name the inputs that got a 2xx and were never recorded (the seed alone cannot replay them: ids are fresh each run).
             var lost = accepted.Where(s => host.Probe.JourneyHandled(EndToEndHost.InteractionId(_brand, s.Channel, s.EventId)) == 0).Take(5)
-                .Select(s => $"{s.Case} (answered {s.Status}); text {Json(s.Case.Text.Length > 300 ? s.Case.Text[..300] : s.Case.Text)}, " +
+                .Select(s => $"{s.Case} (answered {s.Status}, committed {host.Probe.Commits(EndToEndHost.InteractionId(_brand, s.Channel, s.EventId))} time(s)); text {Json(s.Case.Text.Length > 300 ? s.Case.Text[..300] : s.Case.Text)}, " +
                              $"name {Json(s.Case.Name.Length > 300 ? s.Case.Name[..300] : s.Case.Name)}, phone {Json(s.Case.Phone)}, email {Json(s.Case.Email)}, number {s.Case.Number}");
             throw new Xunit.Sdk.XunitException(
                 $"{accepted.Count(s => host.Probe.JourneyHandled(EndToEndHost.InteractionId(_brand, s.Channel, s.EventId)) == 0)} accepted interaction(s) were never recorded " +
@@ -155,7 +163,8 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
                     Format.V1Voice => Channels.Voice,
                     _ => Channels.Social,
                 };
-                var eventId = c.UseText ? id + c.Name : id;
+                // The gateway trims external_event_id (InteractionMapper): that is the key it stores and derives the interaction id from.
+                var eventId = (c.UseText ? id + c.Name : id).Trim();
                 var detail = c.Format switch
                 {
                     Format.V1Web => Fill("\"web\":{\"external_session_id\":@session,\"conversation_summary\":@text}", ("@session", Json(c.UseText ? c.Text : id)), ("@text", Json(c.Text))),
@@ -284,4 +293,6 @@ public sealed class ContractPropertyTests(EndToEndHost host, ITestOutputHelper o
     }
 
     sealed record Sent(Case Case, string Channel, string EventId, int Status);
+
+    sealed record Accepted(IReadOnlyList<Guid> InteractionIds);
 }
