@@ -53,8 +53,8 @@ public static class LeadResolver
             """)
             .With("keys", sorted, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
             .WithTexts("brands", wanted.Select(w => w.Brand))
-            .With("kinds", wanted.Select(w => w.identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-            .With("values", wanted.Select(w => w.identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            .WithTexts("kinds", wanted.Select(w => w.identity.Kind))
+            .WithTexts("values", wanted.Select(w => w.identity.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -171,8 +171,8 @@ public static class LeadResolver
             .With("brand", interaction.Brand)
             .With("lead_id", leadId)
             .With("occurred_at", interaction.OccurredAt)
-            .With("kinds", identities.Select(identity => identity.Kind).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-            .With("values", identities.Select(identity => identity.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .WithTexts("kinds", identities.Select(identity => identity.Kind))
+            .WithTexts("values", identities.Select(identity => identity.Value))
             .With("name", customer.Name)
             .With("email", customer.Email)
             .With("phone", customer.Phone ?? phoneNormalized)

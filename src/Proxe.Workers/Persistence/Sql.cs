@@ -28,7 +28,7 @@ internal static partial class Sql
 
     /// <summary>A jsonb[] parameter, each element as <see cref="WithJson"/> would pass it.</summary>
     public static NpgsqlCommand WithJsons(this NpgsqlCommand command, string name, IEnumerable<string?> values) =>
-        command.With(name, values.Select(json => json is null ? null : EscapedNul().Replace(json, "$1")).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
+        command.With(name, values.Select(WithoutEscapedNul).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
 
     public static string? WithoutNul(string? value) => value?.Replace("\0", "");
 
@@ -43,7 +43,9 @@ internal static partial class Sql
 
     /// <summary>jsonb refuses the escape \u0000 too; an escaped backslash before "u0000" is text and stays.</summary>
     public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, string? json) =>
-        command.With(name, json is null ? null : EscapedNul().Replace(json, "$1"), NpgsqlDbType.Jsonb);
+        command.With(name, WithoutEscapedNul(json), NpgsqlDbType.Jsonb);
+
+    static string? WithoutEscapedNul(string? json) => json is null ? null : EscapedNul().Replace(json, "$1");
 
     [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\u0000")]
     private static partial Regex EscapedNul();
