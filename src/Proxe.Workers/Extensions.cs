@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Proxe.Messaging;
 using Proxe.Workers.Health;
@@ -31,7 +32,7 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString("Proxe")
             ?? throw new InvalidOperationException("ConnectionStrings:Proxe is not configured.");
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        builder.Services.AddNpgsqlDataSource(connectionString, ConfigureDataSource);
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddHostedService<StatsCompactor>();
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
@@ -43,6 +44,13 @@ public static class Extensions
         builder.Services.AddSingleton<VoiceSessionWriter>();
         builder.Services.AddSingleton<SocialSessionWriter>();
     }
+
+    /// <summary>
+    /// The workers never change a session's state (only SET LOCAL and transaction-scoped advisory locks), so a pooled
+    /// connection is not reset when returned: Npgsql still rolls back a transaction left open, and the reset statements
+    /// would run once per batch and once per journey event.
+    /// </summary>
+    public static void ConfigureDataSource(NpgsqlDataSourceBuilder dataSource) => dataSource.ConnectionStringBuilder.NoResetOnClose = true;
 
     static void AddMessaging(this IHostApplicationBuilder builder)
     {

@@ -112,32 +112,45 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
         var recorded = new List<RecordedInteraction>(interactions.Count);
         var resolved = new List<RecordedInteraction>(interactions.Count);
+        var leadUpdates = new List<NpgsqlCommand>();
         foreach (var interaction in interactions)
         {
             // Its lead is the one its call's session has: the interactions before it must be written first.
             if (LeadResolver.ResolvesByCall(interaction) && resolved.Count > 0)
-                await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
-            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, cancellationToken)));
+                await WriteAsync(connection, resolved, leadUpdates, sessions, recorded, cancellationToken);
+            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, leadUpdates, cancellationToken)));
         }
-        await WriteAsync(connection, resolved, sessions, recorded, cancellationToken);
+        await WriteAsync(connection, resolved, leadUpdates, sessions, recorded, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return recorded;
     }
 
-    /// <summary>The messages of resolved interactions in one statement, then their sessions in order; empties <paramref name="resolved"/>.</summary>
-    async Task WriteAsync(NpgsqlConnection connection, List<RecordedInteraction> resolved, SessionWriter sessions, List<RecordedInteraction> recorded,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The messages of resolved interactions and their leads' updates in one round trip, then their sessions in order in
+    /// another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>.
+    /// </summary>
+    async Task WriteAsync(NpgsqlConnection connection, List<RecordedInteraction> resolved, List<NpgsqlCommand> leadUpdates, SessionWriter sessions,
+        List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
-        var messages = await InsertMessagesAsync(connection, resolved, cancellationToken);
-        for (var i = 0; i < resolved.Count; i++)
+        var messages = await InsertMessagesAsync(connection, resolved, leadUpdates, cancellationToken);
+        leadUpdates.Clear();
+
+        var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();
+        await using (var upserts = connection.Batch(writes.Select(write => sessions.Upsert(connection, write))))
         {
-            var interaction = resolved[i].Interaction;
-            var (leadId, messageIsNew) = messages[i];
-            await sessions.UpsertAsync(connection, new SessionWrite(interaction, leadId, messageIsNew), cancellationToken);
-            if (interaction.Message is not null && !messageIsNew)
-                logger.LogInformation("Interaction {InteractionId} ({Channel}) was already recorded for lead {LeadId}", interaction.InteractionId, interaction.Channel, leadId);
-            recorded.Add(new RecordedInteraction(interaction, leadId));
+            await upserts.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < writes.Count; i++)
+                if (upserts.BatchCommands[i].RecordsAffected == 0)
+                    throw new InvalidOperationException($"The {sessions.SessionName} of interaction {writes[i].Interaction.InteractionId} belongs to another brand.");
+        }
+
+        foreach (var write in writes)
+        {
+            if (write.Interaction.Message is not null && !write.MessageIsNew)
+                logger.LogInformation("Interaction {InteractionId} ({Channel}) was already recorded for lead {LeadId}", write.Interaction.InteractionId,
+                    write.Interaction.Channel, write.LeadId);
+            recorded.Add(new RecordedInteraction(write.Interaction, write.LeadId));
         }
         resolved.Clear();
     }
@@ -145,21 +158,26 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     /// <summary>
     /// Inserts the messages in order, each with its resolved lead, and tells for each interaction its lead and whether its
     /// message is new. A message whose external id is already stored (or comes earlier in the list) is not inserted and
-    /// keeps the lead the first delivery chose, read back from the stored message.
+    /// keeps the lead the first delivery chose, read back from the stored message. The leads' updates go in the same round trip.
     /// </summary>
     static async Task<(Guid LeadId, bool IsNew)[]> InsertMessagesAsync(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions,
-        CancellationToken cancellationToken)
+        IReadOnlyList<NpgsqlCommand> leadUpdates, CancellationToken cancellationToken)
     {
         var outcome = interactions.Select(r => (r.LeadId, false)).ToArray();
         var positions = Enumerable.Range(0, interactions.Count).Where(i => interactions[i].Interaction.Message is not null).ToList();
         if (positions.Count == 0)
+        {
+            await using var updates = connection.Batch(leadUpdates);
+            if (leadUpdates.Count > 0)
+                await updates.ExecuteNonQueryAsync(cancellationToken);
             return outcome;
+        }
         var resolved = positions.Select(i => interactions[i]).ToList();
 
         var channel = resolved[0].Interaction.Channel;
         var brands = resolved.Select(r => Sql.WithoutNul(r.Interaction.Brand)!).ToList();
         var externalIds = resolved.Select(r => Sql.WithoutNul(r.Interaction.ExternalEventId)!).ToList();
-        await using var insert = connection.Command("""
+        var insert = connection.Command("""
             INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, metadata, external_id, occurred_at)
             SELECT brand, lead_id, @channel, sender, content, message_type, coalesce(metadata, '{}'), external_id, occurred_at
             FROM unnest(@brands, @lead_ids, @senders, @contents, @message_types, @metadata, @external_ids, @occurred_at) WITH ORDINALITY
@@ -178,9 +196,13 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
             .WithTexts("external_ids", externalIds)
             .With("occurred_at", resolved.Select(r => r.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         var inserted = new HashSet<(string Brand, string ExternalId)>();
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        await using (var batch = connection.Batch([insert, .. leadUpdates]))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
             while (await reader.ReadAsync(cancellationToken))
                 inserted.Add((reader.GetString(0), reader.GetString(1)));
+            while (await reader.NextResultAsync(cancellationToken)) { } // the updates' failures surface here
+        }
 
         var duplicates = new List<int>();
         for (var i = 0; i < resolved.Count; i++)

@@ -68,20 +68,24 @@ public static class LeadResolver
     /// <summary>An interaction without identities that finds its lead through its call's session, as written so far.</summary>
     public static bool ResolvesByCall(ChannelInteractionReceived interaction) => interaction.Voice is not null && LeadIdentity.Of(interaction).Count == 0;
 
-    /// <summary>Under the locks of <see cref="LockAsync"/>, with what it read.</summary>
+    /// <summary>
+    /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead is inserted at once (its id is needed);
+    /// the identity and lead updates are added to <paramref name="updates"/>, for the caller to send with its next round trip.
+    /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
-        CancellationToken cancellationToken)
+        List<NpgsqlCommand> updates, CancellationToken cancellationToken)
     {
         var identities = LeadIdentity.Of(interaction);
         if (identities.Count == 0)
             return interaction.Voice is { } call
-                ? await ResolveByCallAsync(connection, interaction, call.CallSid, cancellationToken)
+                ? await ResolveByCallAsync(connection, interaction, call.CallSid, updates, cancellationToken)
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
         var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
 
-        await AttachAndUpdateAsync(connection, interaction, leadId, allIdentities, cancellationToken);
+        updates.Add(AttachIdentities(connection, interaction, leadId, allIdentities));
+        updates.Add(UpdateLead(connection, interaction, leadId));
         known.Attach(interaction.Brand, allIdentities, leadId);
         return leadId;
     }
@@ -91,14 +95,14 @@ public static class LeadResolver
     /// their call already has, or start a lead of their own that later events of the same call find.
     /// </summary>
     static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, string callSid,
-        CancellationToken cancellationToken)
+        List<NpgsqlCommand> updates, CancellationToken cancellationToken)
     {
         await using var command = connection.Command("SELECT lead_id FROM voice_sessions WHERE brand = @brand AND call_sid = @call_sid")
             .With("brand", interaction.Brand)
             .With("call_sid", callSid);
         if (await command.ExecuteScalarAsync(cancellationToken) is not Guid leadId)
             return await CreateAsync(connection, interaction, cancellationToken);
-        await AttachAndUpdateAsync(connection, interaction, leadId, [], cancellationToken);
+        updates.Add(UpdateLead(connection, interaction, leadId));
         return leadId;
     }
 
@@ -133,25 +137,32 @@ public static class LeadResolver
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>
-    /// Adds the identities the lead did not have (one already owned by another lead stays with it). A lead first seen
-    /// without a name, email or phone gets them from a later interaction; known values are kept. An interaction that
-    /// happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint follows provider time
-    /// (the trigger of migration 002 allows only that move). Two statements, one round trip.
-    /// </summary>
-    static async Task AttachAndUpdateAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
-        IReadOnlyList<LeadIdentity> identities, CancellationToken cancellationToken)
-    {
-        var customer = interaction.Customer;
-        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
-        await using var command = connection.Command("""
+    /// <summary>Adds the identities the lead did not have; one already owned by another lead stays with it.</summary>
+    static NpgsqlCommand AttachIdentities(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
+        IReadOnlyList<LeadIdentity> identities) => connection.Command("""
             INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
             SELECT @brand, kind, value, @lead_id, @occurred_at, @occurred_at FROM unnest(@kinds, @values) AS t(kind, value)
             ON CONFLICT (brand, kind, value) DO UPDATE
                 SET first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
                     last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
-                WHERE i.lead_id = excluded.lead_id;
+                WHERE i.lead_id = excluded.lead_id
+            """)
+        .With("brand", interaction.Brand)
+        .With("lead_id", leadId)
+        .With("occurred_at", interaction.OccurredAt)
+        .WithTexts("kinds", identities.Select(identity => identity.Kind))
+        .WithTexts("values", identities.Select(identity => identity.Value));
 
+    /// <summary>
+    /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept. An
+    /// interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
+    /// follows provider time (the trigger of migration 002 allows only that move).
+    /// </summary>
+    static NpgsqlCommand UpdateLead(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId)
+    {
+        var customer = interaction.Customer;
+        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
+        return connection.Command("""
             UPDATE all_leads AS l
             SET customer_name = coalesce(l.customer_name, @name),
                 email = coalesce(l.email, @email),
@@ -168,17 +179,13 @@ public static class LeadResolver
                 OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL)
                 OR l.first_interaction_at > @occurred_at)
             """)
-            .With("brand", interaction.Brand)
             .With("lead_id", leadId)
             .With("occurred_at", interaction.OccurredAt)
-            .WithTexts("kinds", identities.Select(identity => identity.Kind))
-            .WithTexts("values", identities.Select(identity => identity.Value))
             .With("name", customer.Name)
             .With("email", customer.Email)
             .With("phone", customer.Phone ?? phoneNormalized)
             .With("phone_normalized", phoneNormalized)
             .With("channel", interaction.Channel);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

@@ -20,7 +20,11 @@ public abstract class SessionWriter
 {
     public abstract string Channel { get; }
 
-    public abstract Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken);
+    /// <summary>What the session is called in errors: "call", "web session"...</summary>
+    public abstract string SessionName { get; }
+
+    /// <summary>The upsert, one statement; it changes no row when the session belongs to another brand.</summary>
+    public abstract NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write);
 
     /// <summary>The parameters every session table shares (the seed copies the customer into each session).</summary>
     protected static NpgsqlCommand CommonCommand(NpgsqlConnection connection, string sql, SessionWrite write)
@@ -58,9 +62,4 @@ public abstract class SessionWriter
 
     const int PreviewLength = 160;
 
-    protected static async Task ExpectRowAsync(NpgsqlCommand command, string what, CancellationToken cancellationToken)
-    {
-        if (await command.ExecuteScalarAsync(cancellationToken) is null)
-            throw new InvalidOperationException($"The {what} belongs to another brand.");
-    }
 }

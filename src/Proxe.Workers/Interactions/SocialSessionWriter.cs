@@ -8,14 +8,16 @@ public sealed class SocialSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Social;
 
+    public override string SessionName => "social session";
+
     /// <summary>The latest engagement describes the session; a late older one only counts.</summary>
     const string EngagementIsLatest = "excluded.last_engagement_at >= coalesce(s.last_engagement_at, '-infinity')";
 
-    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var interaction = write.Interaction;
         var social = interaction.Social;
-        await using var command = CommonCommand(connection, $"""
+        return CommonCommand(connection, $"""
             INSERT INTO social_sessions AS s (brand, lead_id, platform, platform_user_id, platform_username, customer_name,
                 customer_email, customer_phone, customer_phone_normalized, engagement_type, content_id, engagement_preview,
                 last_engagement_at, engagement_count, conversation_summary, conversation_context, user_inputs_summary,
@@ -33,7 +35,6 @@ public sealed class SocialSessionWriter : SessionWriter
                 engagement_count = s.engagement_count + excluded.engagement_count,
                 {Coalesce("conversation_summary", "conversation_context", "user_inputs_summary", "sentiment", "engagement_quality")},
                 channel_data = s.channel_data || excluded.channel_data
-            RETURNING s.id
             """, write)
             .With("platform", social?.Platform ?? interaction.Customer.Platform ?? "unknown")
             .With("platform_user_id", social?.PlatformUserId ?? interaction.SessionKey)
@@ -47,6 +48,5 @@ public sealed class SocialSessionWriter : SessionWriter
             .With("sentiment", social?.Sentiment)
             .With("engagement_quality", social?.EngagementQuality)
             .WithJson("channel_data", ChannelData(social?.ChannelData));
-        await ExpectRowAsync(command, "social session", cancellationToken);
     }
 }

@@ -8,6 +8,8 @@ public sealed class VoiceSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Voice;
 
+    public override string SessionName => "call";
+
     /// <summary>Twilio's call progress; every final status ranks the same (a call ends only once).</summary>
     static string StatusRank(string column) => $"""
         (CASE {column} WHEN 'queued' THEN 1 WHEN 'initiated' THEN 2 WHEN 'ringing' THEN 3 WHEN 'in-progress' THEN 4
@@ -23,10 +25,10 @@ public sealed class VoiceSessionWriter : SessionWriter
                 AND coalesce(excluded.last_status_sequence, -1) > coalesce(s.last_status_sequence, -1))))
         """;
 
-    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var voice = write.Interaction.Voice;
-        await using var command = CommonCommand(connection, $"""
+        return CommonCommand(connection, $"""
             INSERT INTO voice_sessions AS s (brand, lead_id, call_sid, customer_name, customer_email, customer_phone,
                 customer_phone_normalized, phone_number, caller, call_direction, call_status, last_status_sequence,
                 call_duration_seconds, recording_url, transcription, call_summary, sentiment, conversation_context,
@@ -47,7 +49,6 @@ public sealed class VoiceSessionWriter : SessionWriter
                 {Coalesce("conversation_context", "user_inputs_summary", "audio_quality")},
                 channel_data = s.channel_data || excluded.channel_data
             WHERE s.brand = excluded.brand
-            RETURNING s.id
             """, write)
             .With("call_sid", voice?.CallSid ?? write.Interaction.SessionKey)
             .With("phone_number", voice?.PhoneNumber)
@@ -64,6 +65,5 @@ public sealed class VoiceSessionWriter : SessionWriter
             .With("user_inputs_summary", voice?.UserInputsSummary)
             .With("audio_quality", voice?.AudioQuality)
             .WithJson("channel_data", ChannelData(voice?.ChannelData));
-        await ExpectRowAsync(command, "call", cancellationToken);
     }
 }

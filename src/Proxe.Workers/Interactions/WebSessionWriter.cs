@@ -9,10 +9,12 @@ public sealed class WebSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Web;
 
-    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    public override string SessionName => "web session";
+
+    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var web = write.Interaction.Web;
-        await using var command = CommonCommand(connection, $"""
+        return CommonCommand(connection, $"""
             INSERT INTO web_sessions AS s (brand, lead_id, external_session_id, chat_session_id, customer_name, customer_email,
                 customer_phone, website_url, booking_status, booking_date, booking_time, google_event_id, conversation_summary,
                 user_inputs_summary, session_status, message_count, last_message_at, channel_data)
@@ -26,7 +28,6 @@ public sealed class WebSessionWriter : SessionWriter
                 message_count = s.message_count + excluded.message_count,
                 last_message_at = greatest(s.last_message_at, excluded.last_message_at),
                 channel_data = s.channel_data || excluded.channel_data
-            RETURNING s.id
             """, write)
             .With("session_key", web?.ExternalSessionId ?? write.Interaction.SessionKey)
             .With("chat_session_id", web?.ChatSessionId)
@@ -39,6 +40,5 @@ public sealed class WebSessionWriter : SessionWriter
             .With("user_inputs_summary", web?.UserInputsSummary)
             .With("session_status", web?.SessionStatus)
             .WithJson("channel_data", ChannelData(web?.ChannelData));
-        await ExpectRowAsync(command, "web session", cancellationToken);
     }
 }

@@ -8,16 +8,18 @@ public sealed class WhatsAppSessionWriter : SessionWriter
 {
     public override string Channel => Channels.WhatsApp;
 
+    public override string SessionName => "WhatsApp session";
+
     /// <summary>Receipts of one message share a timestamp second; on a tie the later stage of delivery wins.</summary>
     static string StatusRank(string column) =>
         $"(CASE {column} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END)";
 
-    public override async Task UpsertAsync(NpgsqlConnection connection, SessionWrite write, CancellationToken cancellationToken)
+    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var whatsApp = write.Interaction.WhatsApp;
         var status = whatsApp?.DeliveryStatus;
         var reply = write.NewMessage?.Sender == Senders.Agent;
-        await using var command = CommonCommand(connection, $"""
+        return CommonCommand(connection, $"""
             INSERT INTO whatsapp_sessions AS s (brand, lead_id, whatsapp_contact_id, whatsapp_business_account_id, customer_name,
                 customer_email, customer_phone, customer_phone_normalized, conversation_summary, conversation_context,
                 user_inputs_summary, conversation_status, overall_sentiment, message_count, last_message_at, last_message_from,
@@ -51,7 +53,6 @@ public sealed class WhatsAppSessionWriter : SessionWriter
                 last_status_error = CASE WHEN {StatusIsNewer} THEN excluded.last_status_error ELSE s.last_status_error END,
                 last_status_at = CASE WHEN {StatusIsNewer} THEN excluded.last_status_at ELSE s.last_status_at END,
                 channel_data = s.channel_data || excluded.channel_data
-            RETURNING s.id
             """, write)
             .With("session_key", whatsApp?.ContactId ?? write.Interaction.SessionKey)
             .With("business_account_id", whatsApp?.BusinessAccountId)
@@ -65,7 +66,6 @@ public sealed class WhatsAppSessionWriter : SessionWriter
             .With("status_at", status is null ? null : write.Interaction.OccurredAt)
             .With("status_error", StatusError(status))
             .WithJson("channel_data", ChannelData(whatsApp?.ChannelData));
-        await ExpectRowAsync(command, "WhatsApp session", cancellationToken);
     }
 
     static readonly string StatusIsNewer = $"""
