@@ -22,15 +22,12 @@ public sealed record CeilingResult(int Concurrency, bool WithJourney, int BatchS
 /// Runs the workers' own database work straight from N connections, in batches as the channel endpoints take them
 /// (up to --batch consecutive interactions of one channel): InteractionRecorder.RecordBatchAsync with the channel's
 /// session writer (lead resolution under advisory locks, session upsert, message insert: one transaction per batch),
-/// and optionally the LeadJourney saga's work for each lead of the batch (load, fold, one-statement insert or
-/// versioned update with the all_leads projection). No broker, no HTTP: what is left is PostgreSQL and the SQL the
+/// and optionally the LeadJourney saga's work for the batch's events (LeadJourneys.ApplyAsync: lock the leads, fold,
+/// save with the all_leads projection, one transaction). No broker, no HTTP: what is left is PostgreSQL and the SQL the
 /// pipeline sends it.
 /// </summary>
 public static class CeilingRun
 {
-    /// <summary>The workers' default Proxe:Workers:JourneyPartitions: events of one lead never run concurrently.</summary>
-    const int JourneyPartitions = 16;
-
     const int RetryLimit = 10;
 
     static readonly Dictionary<string, SessionWriter> Writers = new SessionWriter[]
@@ -52,7 +49,7 @@ public static class CeilingRun
         int concurrency, bool withJourney, int batchSize, CancellationToken cancellationToken)
     {
         var recorder = new InteractionRecorder(dataSource, [], NullLogger<InteractionRecorder>.Instance);
-        var partitions = Enumerable.Range(0, JourneyPartitions).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
         var batches = Batches(interactions, batchSize);
         long retries = 0;
         var next = -1;
@@ -73,19 +70,8 @@ public static class CeilingRun
                 if (!withJourney)
                     continue;
 
-                foreach (var recorded in outcome.Events())
-                {
-                    var partition = partitions[(recorded.LeadId.GetHashCode() & int.MaxValue) % JourneyPartitions];
-                    await partition.WaitAsync(cancellationToken);
-                    try
-                    {
-                        await WithRetryAsync(() => JourneyAsync(dataSource, recorded, cancellationToken), () => Interlocked.Increment(ref retries), cancellationToken);
-                    }
-                    finally
-                    {
-                        partition.Release();
-                    }
-                }
+                await WithRetryAsync(() => journeys.ApplyAsync(outcome.Events(), _ => Task.CompletedTask, cancellationToken),
+                    () => Interlocked.Increment(ref retries), cancellationToken);
             }
         }, cancellationToken)));
         clock.Stop();
@@ -107,31 +93,6 @@ public static class CeilingRun
                 filling.Remove(interaction.Channel);
         }
         return batches;
-    }
-
-    /// <summary>What the saga repository does for one lead's LeadInteractionsRecorded: a read, then one statement.</summary>
-    static async Task JourneyAsync(NpgsqlDataSource dataSource, LeadInteractionsRecorded recorded, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var database = new LeadJourneyDatabase(connection);
-
-        var journey = await database.LoadAsync(recorded.LeadId, cancellationToken);
-        if (journey is null)
-        {
-            journey = new LeadJourneyState { CorrelationId = recorded.LeadId, CurrentState = "SingleChannel" };
-            journey.Apply(recorded);
-            await database.InsertAsync(journey, cancellationToken);
-        }
-        else
-        {
-            journey.Apply(recorded);
-            if (journey.CurrentState == "SingleChannel" && journey.Channels.Count > 1)
-            {
-                journey.CrossChannelPublishedAt = DateTimeOffset.UtcNow;
-                journey.CurrentState = "CrossChannel";
-            }
-            await database.UpdateAsync(journey, cancellationToken);
-        }
     }
 
     /// <summary>The workers' retry policy in short: races get another attempt in a fresh transaction.</summary>

@@ -1,6 +1,4 @@
 using MassTransit;
-using MassTransit.Configuration;
-using MassTransit.Saga;
 using Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Proxe.Messaging;
@@ -43,6 +41,7 @@ public static class Extensions
         builder.Services.AddSingleton<WhatsAppSessionWriter>();
         builder.Services.AddSingleton<VoiceSessionWriter>();
         builder.Services.AddSingleton<SocialSessionWriter>();
+        builder.Services.AddSingleton<LeadJourneys>();
     }
 
     /// <summary>
@@ -73,9 +72,7 @@ public static class Extensions
             bus.AddConsumer<WhatsAppInteractionConsumer, WhatsAppInteractionConsumerDefinition>();
             bus.AddConsumer<VoiceInteractionConsumer, VoiceInteractionConsumerDefinition>();
             bus.AddConsumer<SocialInteractionConsumer, SocialInteractionConsumerDefinition>();
-            bus.AddSagaStateMachine<LeadJourneyStateMachine, LeadJourneyState, LeadJourneyStateDefinition>()
-                .Repository(repository => repository.RegisterSagaRepository<LeadJourneyState, LeadJourneyDatabase,
-                    SagaConsumeContextFactory<LeadJourneyDatabase, LeadJourneyState>, LeadJourneyRepositoryContextFactory>());
+            bus.AddConsumer<LeadJourneyConsumer, LeadJourneyConsumerDefinition>();
 
             bus.UsingRabbitMq((context, cfg) =>
             {

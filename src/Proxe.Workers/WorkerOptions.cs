@@ -7,31 +7,20 @@ public sealed class WorkerOptions
 {
     public const string Section = "Proxe:Workers";
 
-    /// <summary>A channel endpoint's prefetch; raised to <see cref="BatchMessageLimit"/> × <see cref="BatchConcurrency"/> when lower, so batches can fill.</summary>
+    /// <summary>An endpoint's prefetch; raised to <see cref="BatchMessageLimit"/> × <see cref="BatchConcurrency"/> when lower, so batches can fill.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; init; } = 32;
 
-    /// <summary>Interactions recorded in one transaction.</summary>
+    /// <summary>Messages taken in one transaction: interactions of a channel, or the lead-journey's events.</summary>
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 100;
 
     /// <summary>How long a batch waits to fill after its first message.</summary>
     public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Batches of one channel recorded at the same time within a process.</summary>
+    /// <summary>Batches of one endpoint taken at the same time within a process.</summary>
     [Range(1, 64)]
     public int BatchConcurrency { get; init; } = 2;
-
-    /// <summary>LeadInteractionsRecorded events the journey handles at the same time.</summary>
-    [Range(1, 500)]
-    public int JourneyConcurrentMessageLimit { get; init; } = 16;
-
-    [Range(1, 10_000)]
-    public int JourneyPrefetchCount { get; init; } = 64;
-
-    /// <summary>Events of one lead are handled one at a time within a process, to keep version conflicts rare.</summary>
-    [Range(1, 256)]
-    public int JourneyPartitions { get; init; } = 16;
 
     /// <summary>Retries of a race (serialization failure, deadlock, unique violation, saga version conflict).</summary>
     [Range(0, 50)]

@@ -19,10 +19,6 @@ public abstract class InteractionBatchConsumer(InteractionRecorder recorder, Ses
         var outcome = await recorder.RecordBatchAsync(deliveries.Select(delivery => delivery.Message).ToList(), sessions, context.CancellationToken);
         await context.PublishBatch(outcome.Events(), context.CancellationToken);
 
-        if (outcome.Refused.Count > 0)
-            throw new InteractionsRefusedException(deliveries
-                .Where(delivery => outcome.Refused.ContainsKey(delivery.Message.InteractionId))
-                .DistinctBy(delivery => delivery.MessageId ?? delivery.Message.InteractionId)
-                .ToDictionary(delivery => delivery.MessageId ?? delivery.Message.InteractionId, delivery => outcome.Refused[delivery.Message.InteractionId]));
+        MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
     }
 }

@@ -53,8 +53,7 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 /// Records a batch of one channel's interactions in one transaction: the leads in order, the messages in one
 /// statement, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
 /// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
-/// interaction's own data, the batch is split in halves until the culprits stand alone; the others are recorded.
-/// Outages and races are not handled here: they fail the whole batch, for the endpoint's failure policy.
+/// interaction's own data, the batch is split until the culprits stand alone (<see cref="BatchSplitting"/>); the others are recorded.
 /// </summary>
 public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable<IInteractionCommitObserver> observers, ILogger<InteractionRecorder> logger)
 {
@@ -63,7 +62,13 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     {
         var recorded = new List<RecordedInteraction>(interactions.Count);
         var refused = new Dictionary<Guid, Exception>();
-        await RecordOrSplitAsync(interactions, sessions, recorded, refused, cancellationToken);
+        await BatchSplitting.RunAsync(interactions,
+            async part => recorded.AddRange(await RecordInOneTransactionAsync(part, sessions, cancellationToken)),
+            (interaction, exception) =>
+            {
+                logger.LogWarning(exception, "Interaction {InteractionId} ({Channel}) was refused", interaction.InteractionId, interaction.Channel);
+                refused[interaction.InteractionId] = exception;
+            });
 
         foreach (var interaction in recorded)
             foreach (var observer in observers)
@@ -76,27 +81,6 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     {
         var outcome = await RecordBatchAsync([interaction], sessions, cancellationToken);
         return outcome.Refused.Count > 0 ? throw outcome.Refused.Values.First() : outcome.Recorded[0].Event();
-    }
-
-    async Task RecordOrSplitAsync(IReadOnlyList<ChannelInteractionReceived> interactions, SessionWriter sessions,
-        List<RecordedInteraction> recorded, Dictionary<Guid, Exception> refused, CancellationToken cancellationToken)
-    {
-        try
-        {
-            recorded.AddRange(await RecordInOneTransactionAsync(interactions, sessions, cancellationToken));
-        }
-        catch (Exception exception) when (Failures.Classify(exception) == FailureKind.Message)
-        {
-            if (interactions.Count == 1)
-            {
-                logger.LogWarning(exception, "Interaction {InteractionId} ({Channel}) was refused", interactions[0].InteractionId, interactions[0].Channel);
-                refused[interactions[0].InteractionId] = exception;
-                return;
-            }
-            var half = interactions.Count / 2;
-            await RecordOrSplitAsync(interactions.Take(half).ToList(), sessions, recorded, refused, cancellationToken);
-            await RecordOrSplitAsync(interactions.Skip(half).ToList(), sessions, recorded, refused, cancellationToken);
-        }
     }
 
     async Task<List<RecordedInteraction>> RecordInOneTransactionAsync(IReadOnlyList<ChannelInteractionReceived> interactions, SessionWriter sessions,

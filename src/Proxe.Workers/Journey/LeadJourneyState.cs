@@ -1,12 +1,17 @@
 using System.Text.Json.Serialization;
-using MassTransit;
 using Proxe.Contracts;
 
 namespace Proxe.Workers.Journey;
 
-/// <summary>One lead's journey across channels; stored in lead_journeys, its CorrelationId is the lead id.</summary>
-public sealed class LeadJourneyState : SagaStateMachineInstance, ISagaVersion
+/// <summary>
+/// One lead's journey across channels; stored in lead_journeys, its CorrelationId is the lead id. SingleChannel until a
+/// second channel appears, then CrossChannel, announced once with LeadBecameCrossChannel.
+/// </summary>
+public sealed class LeadJourneyState
 {
+    public const string SingleChannel = nameof(SingleChannel);
+    public const string CrossChannel = nameof(CrossChannel);
+
     /// <summary>Enough to recognise a redelivered event; older ones are long settled.</summary>
     const int RememberedInteractions = 256;
 
@@ -31,6 +36,17 @@ public sealed class LeadJourneyState : SagaStateMachineInstance, ISagaVersion
     /// </summary>
     [JsonIgnore]
     public int Folded { get; set; }
+
+    /// <summary>Folds the events in; returns the announcement when they made the journey cross-channel.</summary>
+    public LeadBecameCrossChannel? Advance(LeadInteractionsRecorded recorded, DateTimeOffset now)
+    {
+        Apply(recorded);
+        if (CurrentState == CrossChannel || Channels.Count < 2)
+            return null;
+        CurrentState = CrossChannel;
+        CrossChannelPublishedAt = now;
+        return CrossChannelEvent();
+    }
 
     /// <summary>Folds a batch's interactions of this lead in, in order.</summary>
     public void Apply(LeadInteractionsRecorded recorded)

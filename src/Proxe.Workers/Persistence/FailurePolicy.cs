@@ -58,7 +58,7 @@ public static class FailurePolicy
         {
             switch (context.Exception)
             {
-                case InteractionsRefusedException refused:
+                case MessagesRefusedException refused:
                     return context.GetMessageId() is { } messageId && refused.Culprits.TryGetValue(messageId, out var cause)
                         ? next.Send(new RescueExceptionReceiveContext(context, cause))
                         : Task.CompletedTask;

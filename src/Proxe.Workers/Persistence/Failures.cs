@@ -28,7 +28,7 @@ public static class Failures
 
     public static FailureKind Classify(Exception exception) => exception switch
     {
-        InteractionsRefusedException => FailureKind.Isolated,
+        MessagesRefusedException => FailureKind.Isolated,
         PostgresException postgres => Classify(postgres.SqlState),
         NpgsqlException npgsql => npgsql.IsTransient ? FailureKind.Infrastructure : ClassifyInner(npgsql),
         ConcurrencyException => FailureKind.Race,
@@ -57,12 +57,24 @@ public static class Failures
 }
 
 /// <summary>
-/// Thrown by a channel consumer after it recorded every interaction of its batch but the culprits, which failed on
-/// their own: the endpoint's error pipe dead-letters only those, with their own exception.
+/// Thrown by a batch consumer after it took every message of its batch but the culprits, which failed on their own:
+/// the endpoint's error pipe dead-letters only those, with their own exception.
 /// </summary>
-public sealed class InteractionsRefusedException(IReadOnlyDictionary<Guid, Exception> culprits)
-    : Exception($"{culprits.Count} interaction(s) of the batch were refused: {string.Join(", ", culprits.Keys)}")
+public sealed class MessagesRefusedException(IReadOnlyDictionary<Guid, Exception> culprits)
+    : Exception($"{culprits.Count} message(s) of the batch were refused: {string.Join(", ", culprits.Keys)}")
 {
-    /// <summary>By message id (the interaction id).</summary>
+    /// <summary>By message id (for an interaction, the interaction id).</summary>
     public IReadOnlyDictionary<Guid, Exception> Culprits { get; } = culprits;
+
+    /// <summary>Throws for the culprits among <paramref name="deliveries"/>, if any.</summary>
+    public static void ThrowFor<T>(IEnumerable<ConsumeContext<T>> deliveries, Func<ConsumeContext<T>, Exception?> culprit) where T : class
+    {
+        var culprits = deliveries
+            .Select(delivery => (Id: delivery.MessageId ?? Guid.Empty, Exception: culprit(delivery)))
+            .Where(delivery => delivery.Exception is not null)
+            .DistinctBy(delivery => delivery.Id)
+            .ToDictionary(delivery => delivery.Id, delivery => delivery.Exception!);
+        if (culprits.Count > 0)
+            throw new MessagesRefusedException(culprits);
+    }
 }

@@ -1,0 +1,30 @@
+using MassTransit;
+using Proxe.Contracts;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Journey;
+
+/// <summary>
+/// The LeadJourney saga's endpoint: follows each lead across channels (last touchpoint, unified_context, the
+/// cross-channel announcement) from the channel workers' LeadInteractionsRecorded, a batch of them per transaction
+/// (<see cref="LeadJourneys"/>). An announcement leaves once its journey is saved. LeadInteractionRecorded (one
+/// interaction) is still taken, so events queued before an upgrade are not lost.
+/// </summary>
+public sealed class LeadJourneyConsumer(LeadJourneys journeys) : IConsumer<Batch<LeadInteractionsRecorded>>, IConsumer<LeadInteractionRecorded>
+{
+    public async Task Consume(ConsumeContext<Batch<LeadInteractionsRecorded>> context)
+    {
+        var refused = new Dictionary<Guid, Exception>();
+        await BatchSplitting.RunAsync(context.Message.ToList(),
+            part => journeys.ApplyAsync(part.Select(delivery => delivery.Message).ToList(), Announce(context), context.CancellationToken),
+            (delivery, exception) => refused[delivery.MessageId ?? Guid.Empty] = exception);
+        MessagesRefusedException.ThrowFor(context.Message, delivery => refused.GetValueOrDefault(delivery.MessageId ?? Guid.Empty));
+    }
+
+    public Task Consume(ConsumeContext<LeadInteractionRecorded> context) =>
+        journeys.ApplyAsync([new LeadInteractionsRecorded { LeadId = context.Message.LeadId, Brand = context.Message.Brand, Interactions = [context.Message] }],
+            Announce(context), context.CancellationToken);
+
+    static Func<IReadOnlyList<LeadBecameCrossChannel>, Task> Announce(ConsumeContext context) =>
+        announcements => context.PublishBatch(announcements, context.CancellationToken);
+}

@@ -1,0 +1,121 @@
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Testing;
+using Proxe.Workers.Journey;
+using Proxe.Workers.Persistence;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>The journey's transactions against PostgreSQL directly: several writers, held leads, missing leads.</summary>
+public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task A_batch_saves_each_leads_journey_with_its_projection_and_announces_a_second_channel_once()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var (a, b) = (await CreateLeadAsync(dataSource, "journeys-a"), await CreateLeadAsync(dataSource, "journeys-a"));
+        var announced = new List<LeadBecameCrossChannel>();
+        Task Announce(IReadOnlyList<LeadBecameCrossChannel> events) { announced.AddRange(events); return Task.CompletedTask; }
+
+        var web = Recorded(a, "journeys-a", Channels.Web, Make.T0);
+        await journeys.ApplyAsync([Events(a, web, Recorded(a, "journeys-a", Channels.WhatsApp, Make.T0.AddMinutes(5))),
+            Events(b, Recorded(b, "journeys-a", Channels.Voice, Make.T0))], Announce, CancellationToken.None);
+        await journeys.ApplyAsync([Events(a, web, Recorded(a, "journeys-a", Channels.Voice, Make.T0.AddMinutes(1)))], Announce, CancellationToken.None);
+
+        Assert.Equal([(a, Channels.Web, Channels.WhatsApp)], announced.Select(e => (e.LeadId, e.FirstChannel, e.NewChannel)));
+        var rows = await RowsAsync(dataSource, """
+            SELECT j.correlation_id, j.version, j.current_state, l.last_touchpoint, l.unified_context -> 'channels' -> 'web' ->> 'interactions'
+            FROM lead_journeys j JOIN all_leads l ON l.id = j.correlation_id WHERE j.brand = 'journeys-a'
+            """);
+        // The redelivered web event counts in the version (every event taken), not in the journey.
+        Assert.Equal([4, "CrossChannel", "whatsapp", "1"], rows[a]);
+        Assert.Equal([1, "SingleChannel", "voice", DBNull.Value], rows[b]);
+    }
+
+    [Fact]
+    public async Task A_lead_another_transaction_holds_waits_while_the_rest_of_the_batch_is_saved()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var (held, free) = (await CreateLeadAsync(dataSource, "journeys-b"), await CreateLeadAsync(dataSource, "journeys-b"));
+
+        await using var channel = await dataSource.OpenConnectionAsync();
+        var transaction = await channel.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("UPDATE all_leads SET customer_name = 'held' WHERE id = @id", channel, transaction))
+        {
+            hold.Parameters.AddWithValue("id", held);
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var applying = journeys.ApplyAsync([Events(held, Recorded(held, "journeys-b", Channels.Web, Make.T0)),
+            Events(free, Recorded(free, "journeys-b", Channels.Web, Make.T0))], _ => Task.CompletedTask, CancellationToken.None);
+        await Poll.UntilAsync("the free lead's journey is saved", async () => (await RowsAsync(dataSource,
+            "SELECT correlation_id, version FROM lead_journeys WHERE brand = 'journeys-b'")).ContainsKey(free));
+        Assert.False(applying.IsCompleted);
+        Assert.False((await RowsAsync(dataSource, "SELECT correlation_id, version FROM lead_journeys WHERE brand = 'journeys-b'")).ContainsKey(held));
+
+        await transaction.CommitAsync();
+        await applying;
+        Assert.Equal(2, (await RowsAsync(dataSource, "SELECT correlation_id, version FROM lead_journeys WHERE brand = 'journeys-b'")).Count);
+    }
+
+    [Fact]
+    public async Task Writers_racing_on_the_same_new_lead_take_turns_and_every_event_counts()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var leads = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+            leads.Add(await CreateLeadAsync(dataSource, "journeys-c"));
+
+        // Two consumers, each with a batch holding an event of every lead, in opposite orders.
+        await Task.WhenAll(
+            Task.Run(() => journeys.ApplyAsync(leads.Select(lead => Events(lead, Recorded(lead, "journeys-c", Channels.Web, Make.T0))).ToList(),
+                _ => Task.CompletedTask, CancellationToken.None)),
+            Task.Run(() => journeys.ApplyAsync(leads.AsEnumerable().Reverse().Select(lead => Events(lead, Recorded(lead, "journeys-c", Channels.Social, Make.T0))).ToList(),
+                _ => Task.CompletedTask, CancellationToken.None)));
+
+        var rows = await RowsAsync(dataSource, "SELECT correlation_id, version, current_state FROM lead_journeys WHERE brand = 'journeys-c'");
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows.Values, row => Assert.Equal([2, "CrossChannel"], row));
+    }
+
+    [Fact]
+    public async Task Events_of_a_lead_that_does_not_exist_fail_on_their_own_data()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var missing = Guid.NewGuid();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => journeys.ApplyAsync(
+            [Events(missing, Recorded(missing, "journeys-d", Channels.Web, Make.T0))], _ => Task.CompletedTask, CancellationToken.None));
+        Assert.Equal(FailureKind.Message, Failures.Classify(failure));
+    }
+
+    static LeadInteractionsRecorded Events(Guid leadId, params LeadInteractionRecorded[] interactions) =>
+        new() { LeadId = leadId, Brand = interactions[0].Brand, Interactions = interactions };
+
+    static LeadInteractionRecorded Recorded(Guid leadId, string brand, string channel, DateTimeOffset at) => new()
+    {
+        LeadId = leadId, InteractionId = Guid.NewGuid(), Brand = brand, Channel = channel, OccurredAt = at, HasMessage = true,
+    };
+
+    static async Task<Guid> CreateLeadAsync(NpgsqlDataSource dataSource, string brand)
+    {
+        await using var command = dataSource.CreateCommand("INSERT INTO all_leads (brand, first_touchpoint, last_touchpoint) VALUES (@brand, 'web', 'web') RETURNING id");
+        command.Parameters.AddWithValue("brand", brand);
+        return (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The rows by their first column (a lead id), the other columns in order.</summary>
+    static async Task<Dictionary<Guid, object[]>> RowsAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<Guid, object[]>();
+        while (await reader.ReadAsync())
+            rows[reader.GetGuid(0)] = Enumerable.Range(1, reader.FieldCount - 1).Select(reader.GetValue).ToArray();
+        return rows;
+    }
+}
