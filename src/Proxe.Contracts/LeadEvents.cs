@@ -27,12 +27,22 @@ public record LeadBecameCrossChannel
 }
 
 /// <summary>
-/// Published by a channel worker once per lead per recorded batch, after the batch committed (also for duplicates):
-/// the lead's interactions of that batch, in the order they were recorded. The journey folds them in one transaction.
+/// One lead's interactions of a recorded batch, in the order they were recorded. Carried in
+/// <see cref="InteractionBatchRecorded"/>; published alone by earlier versions, and still taken alone.
 /// </summary>
 public record LeadInteractionsRecorded
 {
     public required Guid LeadId { get; init; }
     public required string Brand { get; init; }
     public required IReadOnlyList<LeadInteractionRecorded> Interactions { get; init; }
+}
+
+/// <summary>
+/// Published by a channel worker once per recorded batch, after the batch committed (also for duplicates): each lead's
+/// interactions of that batch. One message per batch rather than per lead, because the journey takes them in batches anyway.
+/// </summary>
+public record InteractionBatchRecorded
+{
+    public required string Channel { get; init; }
+    public required IReadOnlyList<LeadInteractionsRecorded> Leads { get; init; }
 }

@@ -42,8 +42,12 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
             case LeadInteractionRecorded recorded:
                 metrics.JourneyApplied(recorded.Channel, sentAt, clock.GetUtcNow());
                 break;
-            case LeadInteractionsRecorded batch:
-                foreach (var recorded in batch.Interactions)
+            case LeadInteractionsRecorded lead:
+                foreach (var recorded in lead.Interactions)
+                    metrics.JourneyApplied(recorded.Channel, sentAt, clock.GetUtcNow());
+                break;
+            case InteractionBatchRecorded batch:
+                foreach (var recorded in batch.Leads.SelectMany(lead => lead.Interactions))
                     metrics.JourneyApplied(recorded.Channel, sentAt, clock.GetUtcNow());
                 break;
         }
@@ -73,9 +77,16 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
                 activity.SetTag(InteractionIdTag, recorded.InteractionId);
                 activity.SetTag(LeadIdTag, recorded.LeadId);
                 break;
-            case LeadInteractionsRecorded batch:
-                activity.SetTag(BrandTag, batch.Brand);
-                activity.SetTag(LeadIdTag, batch.LeadId);
+            case LeadInteractionsRecorded lead:
+                activity.SetTag(BrandTag, lead.Brand);
+                activity.SetTag(LeadIdTag, lead.LeadId);
+                break;
+            case InteractionBatchRecorded batch:
+                activity.SetTag(ChannelTag, batch.Channel);
+                if (batch.Leads.DistinctBy(lead => lead.Brand).Count() == 1)
+                    activity.SetTag(BrandTag, batch.Leads[0].Brand);
+                if (batch.Leads is [var only])
+                    activity.SetTag(LeadIdTag, only.LeadId);
                 break;
             case LeadBecameCrossChannel crossChannel:
                 activity.SetTag(BrandTag, crossChannel.Brand);

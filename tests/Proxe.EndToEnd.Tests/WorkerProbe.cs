@@ -42,8 +42,8 @@ public sealed class WorkerProbe : IInteractionCommitObserver, IConsumeObserver
     {
         if (context.Message is LeadInteractionRecorded recorded)
             _journeyHandled.AddOrUpdate(recorded.InteractionId, 1, (_, count) => count + 1);
-        if (context.Message is LeadInteractionsRecorded batch)
-            foreach (var interaction in batch.Interactions)
+        if (context.Message is InteractionBatchRecorded batch)
+            foreach (var interaction in batch.Leads.SelectMany(lead => lead.Interactions))
                 _journeyHandled.AddOrUpdate(interaction.InteractionId, 1, (_, count) => count + 1);
         return Task.CompletedTask;
     }

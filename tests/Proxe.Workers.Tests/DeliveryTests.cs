@@ -1,3 +1,5 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Proxe.Contracts;
 using static Proxe.Workers.Tests.Make;
 
@@ -7,6 +9,29 @@ namespace Proxe.Workers.Tests;
 public sealed class DeliveryTests(WorkerHost host) : IClassFixture<WorkerHost>
 {
     [Fact]
+    public async Task Journey_events_of_the_shapes_earlier_versions_published_are_still_taken()
+    {
+        var brand = Brand("legacy");
+        var first = Web(brand, "web-l1", "web-l1-m1", T0, Person("+14155550170", "Lia"), Text("Hello"));
+        await host.RecordAsync(first);
+        var leadId = await host.ScalarAsync<Guid>("SELECT id FROM all_leads WHERE brand = @brand", ("brand", brand));
+        LeadInteractionRecorded Event(string channel, int minutes) => new()
+        {
+            LeadId = leadId, InteractionId = Guid.NewGuid(), Brand = brand, Channel = channel, OccurredAt = T0.AddMinutes(minutes), HasMessage = true,
+        };
+        var (one, ofLead) = (Event(Channels.Voice, 1), Event(Channels.WhatsApp, 2));
+
+        var bus = host.Factory.Services.GetRequiredService<IBus>();
+        await bus.Publish(one);
+        await bus.Publish(new LeadInteractionsRecorded { LeadId = leadId, Brand = brand, Interactions = [ofLead] });
+        await host.WaitForJourneyAsync(one.InteractionId);
+        await host.WaitForJourneyAsync(ofLead.InteractionId);
+
+        Assert.Equal("whatsapp", await host.ScalarAsync<string>("SELECT last_touchpoint FROM all_leads WHERE id = @id", ("id", leadId)));
+        Assert.Equal(["web", "voice", "whatsapp"], await host.ScalarAsync<string[]>("SELECT channels FROM lead_journeys WHERE correlation_id = @id", ("id", leadId)));
+    }
+
+    [Fact]
     public async Task The_same_interaction_delivered_five_times_is_recorded_once()
     {
         var brand = Brand("redeliver");
@@ -15,7 +40,7 @@ public sealed class DeliveryTests(WorkerHost host) : IClassFixture<WorkerHost>
 
         for (var i = 0; i < 5; i++)
             await host.PublishAsync(interaction);
-        // Five commits, and five LeadInteractionRecorded events seen by the journey (each one saves it: version 5).
+        // Five commits, and five journey events seen by the journey (each one saves it: version 5).
         await WorkerHost.WaitUntilAsync("five deliveries were handled", async () => host.Crash.Commits(interaction.InteractionId) == 5
             && await host.ScalarAsync<long>("SELECT count(*) FROM lead_journeys WHERE brand = @brand AND version = 5", ("brand", brand)) == 1);
 

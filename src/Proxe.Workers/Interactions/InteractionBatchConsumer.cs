@@ -6,7 +6,7 @@ using Proxe.Workers.Persistence;
 namespace Proxe.Workers.Interactions;
 
 /// <summary>
-/// Records a batch, then publishes one LeadInteractionsRecorded per lead: only after the commit, and also for
+/// Records a batch, then publishes its InteractionBatchRecorded (each lead's interactions): only after the commit, and also for
 /// duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are
 /// refused, the events of those recorded must still leave, while the batch fails so the culprits reach _error.
 /// </summary>
@@ -17,7 +17,8 @@ public abstract class InteractionBatchConsumer(InteractionRecorder recorder, Ses
         var deliveries = context.Message;
         metrics.BatchRecorded(MessagingTopology.QueueFor(sessions.Channel), deliveries.Length);
         var outcome = await recorder.RecordBatchAsync(deliveries.Select(delivery => delivery.Message).ToList(), sessions, context.CancellationToken);
-        await context.PublishBatch(outcome.Events(), context.CancellationToken);
+        if (outcome.Recorded.Count > 0)
+            await context.Publish(new InteractionBatchRecorded { Channel = sessions.Channel, Leads = outcome.Events() }, context.CancellationToken);
 
         MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
     }

@@ -6,20 +6,24 @@ namespace Proxe.Workers.Journey;
 
 /// <summary>
 /// The LeadJourney saga's endpoint: follows each lead across channels (last touchpoint, unified_context, the
-/// cross-channel announcement) from the channel workers' LeadInteractionsRecorded, a batch of them per transaction
-/// (<see cref="LeadJourneys"/>). An announcement leaves once its journey is saved. LeadInteractionRecorded (one
-/// interaction) is still taken, so events queued before an upgrade are not lost.
+/// cross-channel announcement) from the channel workers' InteractionBatchRecorded, a batch of them per transaction
+/// (<see cref="LeadJourneys"/>). An announcement leaves once its journey is saved. LeadInteractionsRecorded and
+/// LeadInteractionRecorded, which earlier versions published, are still taken, so events queued before an upgrade are not lost.
 /// </summary>
-public sealed class LeadJourneyConsumer(LeadJourneys journeys) : IConsumer<Batch<LeadInteractionsRecorded>>, IConsumer<LeadInteractionRecorded>
+public sealed class LeadJourneyConsumer(LeadJourneys journeys) : IConsumer<Batch<InteractionBatchRecorded>>,
+    IConsumer<LeadInteractionsRecorded>, IConsumer<LeadInteractionRecorded>
 {
-    public async Task Consume(ConsumeContext<Batch<LeadInteractionsRecorded>> context)
+    public async Task Consume(ConsumeContext<Batch<InteractionBatchRecorded>> context)
     {
         var refused = new Dictionary<Guid, Exception>();
         await BatchSplitting.RunAsync(context.Message.ToList(),
-            part => journeys.ApplyAsync(part.Select(delivery => delivery.Message).ToList(), Announce(context), context.CancellationToken),
+            part => journeys.ApplyAsync(part.SelectMany(delivery => delivery.Message.Leads).ToList(), Announce(context), context.CancellationToken),
             (delivery, exception) => refused[delivery.MessageId ?? Guid.Empty] = exception);
         MessagesRefusedException.ThrowFor(context.Message, delivery => refused.GetValueOrDefault(delivery.MessageId ?? Guid.Empty));
     }
+
+    public Task Consume(ConsumeContext<LeadInteractionsRecorded> context) =>
+        journeys.ApplyAsync([context.Message], Announce(context), context.CancellationToken);
 
     public Task Consume(ConsumeContext<LeadInteractionRecorded> context) =>
         journeys.ApplyAsync([new LeadInteractionsRecorded { LeadId = context.Message.LeadId, Brand = context.Message.Brand, Interactions = [context.Message] }],
