@@ -1,6 +1,6 @@
 using MassTransit;
-using Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Proxe.Messaging;
 using Proxe.Workers.Health;
 using Proxe.Workers.Interactions;

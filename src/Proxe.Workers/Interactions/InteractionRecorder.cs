@@ -151,9 +151,11 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
         var positions = Enumerable.Range(0, interactions.Count).Where(i => interactions[i].Interaction.Message is not null).ToList();
         if (positions.Count == 0)
         {
-            await using var updates = connection.Batch(leadUpdates);
             if (leadUpdates.Count > 0)
+            {
+                await using var updates = connection.Batch(leadUpdates);
                 await updates.ExecuteNonQueryAsync(cancellationToken);
+            }
             return outcome;
         }
         var resolved = positions.Select(i => interactions[i]).ToList();
