@@ -66,7 +66,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
         CancellationToken cancellationToken)
     {
         await using var command = connection.Command($"""
-            SELECT id FROM all_leads WHERE id = ANY(@ids) ORDER BY id FOR UPDATE{(skipLocked ? " SKIP LOCKED" : "")};
+            SELECT id FROM all_leads WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE{(skipLocked ? " SKIP LOCKED" : "")};
             SELECT correlation_id, state, version, current_state FROM lead_journeys WHERE correlation_id = ANY(@ids);
             """)
             .With("ids", leadIds.ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid);
