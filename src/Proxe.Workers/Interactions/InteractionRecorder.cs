@@ -101,22 +101,24 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
         {
             // Its lead is the one its call's session has: the interactions before it must be written first.
             if (LeadResolver.ResolvesByCall(interaction) && resolved.Count > 0)
-                await WriteAsync(connection, resolved, leadUpdates, sessions, recorded, cancellationToken);
+                await WriteAsync(connection, known, resolved, leadUpdates, sessions, recorded, cancellationToken);
             resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, leadUpdates, cancellationToken)));
         }
-        await WriteAsync(connection, resolved, leadUpdates, sessions, recorded, cancellationToken);
+        await WriteAsync(connection, known, resolved, leadUpdates, sessions, recorded, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return recorded;
     }
 
     /// <summary>
-    /// The messages of resolved interactions and their leads' updates in one round trip, then their sessions in order in
-    /// another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>.
+    /// The messages of resolved interactions, their identities and their leads' updates in one round trip, then their
+    /// sessions in order in another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>.
     /// </summary>
-    async Task WriteAsync(NpgsqlConnection connection, List<RecordedInteraction> resolved, List<NpgsqlCommand> leadUpdates, SessionWriter sessions,
-        List<RecordedInteraction> recorded, CancellationToken cancellationToken)
+    async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved, List<NpgsqlCommand> leadUpdates,
+        SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
+        if (LeadResolver.AttachIdentities(connection, known) is { } identities)
+            leadUpdates.Insert(0, identities);
         var messages = await InsertMessagesAsync(connection, resolved, leadUpdates, cancellationToken);
         leadUpdates.Clear();
 

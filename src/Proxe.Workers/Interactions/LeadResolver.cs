@@ -84,9 +84,8 @@ public static class LeadResolver
         var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
         var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
 
-        updates.Add(AttachIdentities(connection, interaction, leadId, allIdentities));
         updates.Add(UpdateLead(connection, interaction, leadId));
-        known.Attach(interaction.Brand, allIdentities, leadId);
+        known.Sighted(interaction.Brand, allIdentities, leadId, interaction.OccurredAt);
         return leadId;
     }
 
@@ -137,21 +136,30 @@ public static class LeadResolver
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Adds the identities the lead did not have; one already owned by another lead stays with it.</summary>
-    static NpgsqlCommand AttachIdentities(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId,
-        IReadOnlyList<LeadIdentity> identities) => connection.Command("""
+    /// <summary>
+    /// The identities sighted since the last call, one row each, in one statement: a new identity joins its lead, one
+    /// another lead already has stays with it (<see cref="KnownIdentities.Sighted"/> kept only its owner's sightings).
+    /// </summary>
+    public static NpgsqlCommand? AttachIdentities(NpgsqlConnection connection, KnownIdentities known)
+    {
+        var sightings = known.TakeSightings();
+        if (sightings.Count == 0)
+            return null;
+        return connection.Command("""
             INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
-            SELECT @brand, kind, value, @lead_id, @occurred_at, @occurred_at FROM unnest(@kinds, @values) AS t(kind, value)
+            SELECT * FROM unnest(@brands, @kinds, @values, @lead_ids, @first_seen, @last_seen)
             ON CONFLICT (brand, kind, value) DO UPDATE
                 SET first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
                     last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
                 WHERE i.lead_id = excluded.lead_id
             """)
-        .With("brand", interaction.Brand)
-        .With("lead_id", leadId)
-        .With("occurred_at", interaction.OccurredAt)
-        .WithTexts("kinds", identities.Select(identity => identity.Kind))
-        .WithTexts("values", identities.Select(identity => identity.Value));
+            .WithTexts("brands", sightings.Select(s => s.Brand))
+            .WithTexts("kinds", sightings.Select(s => s.Identity.Kind))
+            .WithTexts("values", sightings.Select(s => s.Identity.Value))
+            .With("lead_ids", sightings.Select(s => s.LeadId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+            .With("first_seen", sightings.Select(s => s.FirstSeen.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            .With("last_seen", sightings.Select(s => s.LastSeen.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+    }
 
     /// <summary>
     /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept. An
@@ -205,5 +213,32 @@ public sealed class KnownIdentities
     {
         foreach (var identity in identities)
             _leads.TryAdd((brand, identity), leadId);
+    }
+
+    readonly Dictionary<(string Brand, LeadIdentity Identity), (Guid LeadId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen)> _sightings = [];
+
+    /// <summary>
+    /// An interaction's identities, seen on its lead at <paramref name="at"/>: attached as <see cref="Attach"/> does, and
+    /// kept for the identity upsert when the identity is its lead's (a sighting on another lead would change nothing).
+    /// </summary>
+    public void Sighted(string brand, IEnumerable<LeadIdentity> identities, Guid leadId, DateTimeOffset at)
+    {
+        foreach (var identity in identities)
+        {
+            var key = (brand, identity);
+            if (!_leads.TryAdd(key, leadId) && _leads[key] != leadId)
+                continue;
+            _sightings[key] = _sightings.TryGetValue(key, out var seen)
+                ? (leadId, at < seen.FirstSeen ? at : seen.FirstSeen, at > seen.LastSeen ? at : seen.LastSeen)
+                : (leadId, at, at);
+        }
+    }
+
+    /// <summary>The sightings since the last call, one per identity.</summary>
+    public List<(string Brand, LeadIdentity Identity, Guid LeadId, DateTimeOffset FirstSeen, DateTimeOffset LastSeen)> TakeSightings()
+    {
+        var sightings = _sightings.Select(s => (s.Key.Brand, s.Key.Identity, s.Value.LeadId, s.Value.FirstSeen, s.Value.LastSeen)).ToList();
+        _sightings.Clear();
+        return sightings;
     }
 }
