@@ -1,4 +1,6 @@
 using System.Net;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Proxe.Contracts;
 using static Proxe.Workers.Tests.Make;
 
@@ -27,6 +29,35 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
         Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
         Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
+    public async Task A_journey_event_that_always_fails_lands_in_the_error_queue_alone_while_the_batch_around_it_is_applied()
+    {
+        var brand = Brand("poison-journey");
+        var first = Web(brand, "web-pj", "web-pj-1", T0, Person("+61491570020"), Text("hello"));
+        await host.RecordAsync(first);
+        var leadId = await host.ScalarAsync<Guid>("SELECT id FROM all_leads WHERE brand = @brand", ("brand", brand));
+        LeadInteractionsRecorded Lead(Guid id, int minutes) => new()
+        {
+            LeadId = id, Brand = brand,
+            Interactions = [new LeadInteractionRecorded { LeadId = id, InteractionId = Guid.NewGuid(), Brand = brand, Channel = Channels.Voice,
+                OccurredAt = T0.AddMinutes(minutes), HasMessage = true }],
+        };
+        // No such lead: the journey cannot be applied, whatever the retries.
+        var poison = new InteractionBatchRecorded { Channel = Channels.Voice, Leads = [Lead(Guid.NewGuid(), 1)] };
+        var good = Enumerable.Range(2, 4).Select(i => new InteractionBatchRecorded { Channel = Channels.Voice, Leads = [Lead(leadId, i)] }).ToList();
+
+        var bus = host.Factory.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(new[] { poison }.Concat(good).Select(batch => bus.Publish(batch)));
+
+        foreach (var batch in good)
+            await host.WaitForJourneyAsync(batch.Leads[0].Interactions[0].InteractionId);
+        await host.Broker.WaitForQueueDepthAsync("lead-journey_error", 1);
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("lead-journey_error", 10), m => m.Payload.Contains(brand));
+        Assert.Contains(poison.Leads[0].LeadId.ToString(), failed.Payload);
+        Assert.Contains("does not exist", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Equal(4, await host.ScalarAsync<int>("SELECT (unified_context #>> '{channels,voice,interactions}')::int FROM all_leads WHERE id = @id", ("id", leadId)));
     }
 
     [Fact]
