@@ -22,7 +22,7 @@ public sealed class WorkerOptions
     [Range(1, 64)]
     public int BatchConcurrency { get; init; } = 2;
 
-    /// <summary>Retries of a race (serialization failure, deadlock, unique violation, saga version conflict).</summary>
+    /// <summary>Retries of a race (serialization failure, deadlock, unique violation, journey version conflict).</summary>
     [Range(0, 50)]
     public int RetryLimit { get; init; } = 10;
 

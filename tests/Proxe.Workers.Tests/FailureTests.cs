@@ -56,7 +56,7 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         await host.Broker.WaitForQueueDepthAsync("lead-journey_error", 1);
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("lead-journey_error", 10), m => m.Payload.Contains(brand));
         Assert.Contains(poison.Leads[0].LeadId.ToString(), failed.Payload);
-        Assert.Contains("does not exist", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Contains("do not exist", failed.Headers["MT-Fault-Message"].GetString());
         Assert.Equal(4, await host.ScalarAsync<int>("SELECT (unified_context #>> '{channels,voice,interactions}')::int FROM all_leads WHERE id = @id", ("id", leadId)));
     }
 

@@ -82,15 +82,36 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
     }
 
     [Fact]
-    public async Task Events_of_a_lead_that_does_not_exist_fail_on_their_own_data()
+    public async Task Events_of_a_lead_that_does_not_exist_fail_on_their_own_data_after_the_others_are_saved()
     {
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
         var journeys = new LeadJourneys(dataSource, TimeProvider.System);
-        var missing = Guid.NewGuid();
+        var (missing, lead) = (Guid.Empty, await CreateLeadAsync(dataSource, "journeys-d")); // Guid.Empty sorts first: it is waited for first
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => journeys.ApplyAsync(
-            [Events(missing, Recorded(missing, "journeys-d", Channels.Web, Make.T0))], _ => Task.CompletedTask, CancellationToken.None));
+        // The existing lead is held, so the missing one is the lead the next transaction waits for alone.
+        await using var channel = await dataSource.OpenConnectionAsync();
+        var transaction = await channel.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("UPDATE all_leads SET customer_name = 'held' WHERE id = @id", channel, transaction))
+        {
+            hold.Parameters.AddWithValue("id", lead);
+            await hold.ExecuteNonQueryAsync();
+        }
+        var applying = Assert.ThrowsAsync<InvalidOperationException>(() => journeys.ApplyAsync(
+            [Events(missing, Recorded(missing, "journeys-d", Channels.Web, Make.T0)), Events(lead, Recorded(lead, "journeys-d", Channels.Web, Make.T0))],
+            _ => Task.CompletedTask, CancellationToken.None));
+        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString); // sees other sessions' wait events
+        await Poll.UntilAsync("the journey waits for the held lead", async () =>
+        {
+            await using var waiting = superuser.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        });
+        await transaction.CommitAsync();
+
+        var failure = await applying;
         Assert.Equal(FailureKind.Message, Failures.Classify(failure));
+        Assert.Contains(missing.ToString(), failure.Message);
+        Assert.True((await RowsAsync(dataSource, "SELECT correlation_id, version FROM lead_journeys WHERE brand = 'journeys-d'")).ContainsKey(lead));
     }
 
     static LeadInteractionsRecorded Events(Guid leadId, params LeadInteractionRecorded[] interactions) =>

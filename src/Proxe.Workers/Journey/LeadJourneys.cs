@@ -8,7 +8,7 @@ using Proxe.Workers.Persistence;
 namespace Proxe.Workers.Journey;
 
 /// <summary>
-/// The LeadJourney saga's persistence: each lead's journey in lead_journeys (correlation id = lead id, a version that
+/// The LeadJourney saga's persistence (the saga: one lead's long-lived journey, driven by its events): each lead's journey in lead_journeys (correlation id = lead id, a version that
 /// counts the interaction events taken), projected onto all_leads in the statement that saves it. A batch of events is
 /// applied in one transaction that first locks the leads' all_leads rows, so no other journey transaction can change
 /// them meanwhile; the version check stays as a guard, and a lost race throws for the endpoint's retry.
@@ -27,6 +27,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
         CancellationToken cancellationToken)
     {
         var pending = events.GroupBy(recorded => recorded.LeadId).ToDictionary(lead => lead.Key, lead => lead.ToList());
+        var missing = new List<Guid>();
         while (pending.Count > 0)
         {
             var announcements = new List<LeadBecameCrossChannel>();
@@ -39,7 +40,12 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                     var next = pending.Keys.Min();
                     journeys = await LockAsync(connection, [next], skipLocked: false, cancellationToken);
                     if (journeys.Count == 0)
-                        throw new InvalidOperationException($"Lead {next} does not exist: its journey events cannot be applied.");
+                    {
+                        // No such lead: the others are still applied, then its events fail on their own data.
+                        missing.Add(next);
+                        pending.Remove(next);
+                        continue;
+                    }
                 }
 
                 var now = clock.GetUtcNow();
@@ -56,6 +62,8 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
             if (announcements.Count > 0)
                 await announce(announcements);
         }
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"Lead(s) {string.Join(", ", missing)} do not exist: their journey events cannot be applied.");
     }
 
     /// <summary>

@@ -59,7 +59,9 @@ public static class FailurePolicy
             switch (context.Exception)
             {
                 case MessagesRefusedException refused:
-                    return context.GetMessageId() is { } messageId && refused.Culprits.TryGetValue(messageId, out var cause)
+                    if (context.GetMessageId() is not { } messageId)
+                        return next.Send(context); // cannot tell it from the culprits: it is not acknowledged unrecorded
+                    return refused.Culprits.TryGetValue(messageId, out var cause)
                         ? next.Send(new RescueExceptionReceiveContext(context, cause))
                         : Task.CompletedTask;
                 case var exception when Failures.IsInfrastructure(exception):

@@ -9,7 +9,7 @@ public enum FailureKind
     /// <summary>The message fails on its own (bad data, a bug): a few tries, then the _error queue.</summary>
     Message,
 
-    /// <summary>A race a fresh transaction resolves: serialization failure, deadlock, unique violation, saga version conflict.</summary>
+    /// <summary>A race a fresh transaction resolves: serialization failure, deadlock, unique violation, journey version conflict.</summary>
     Race,
 
     /// <summary>PostgreSQL or RabbitMQ is away: waited out, never dead-lettered.</summary>

@@ -70,17 +70,3 @@ internal static partial class Sql
     [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\u0000")]
     private static partial Regex EscapedNul();
 }
-
-/// <summary>Which database failures are worth another attempt: races that a fresh transaction resolves.</summary>
-public static class TransientFailures
-{
-    public const string SerializationFailure = "40001";
-    public const string DeadlockDetected = "40P01";
-    public const string UniqueViolation = "23505";
-
-    public static bool IsRetryable(PostgresException exception) =>
-        exception.SqlState is SerializationFailure or DeadlockDetected or UniqueViolation;
-
-    public static bool IsRetryable(NpgsqlException exception) =>
-        exception is PostgresException postgres ? IsRetryable(postgres) : exception.IsTransient;
-}
