@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Proxe.Contracts;
 using Proxe.Workers.Interactions;
 using static Proxe.Workers.Tests.Make;
@@ -37,5 +38,40 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         Assert.Equal([leads[0], leads[3]], calls.Select(call => (Guid)call["lead_id"]!));
         Assert.Equal("https://r/1", calls[0]["recording_url"]);
         Assert.Equal("completed", calls[1]["call_status"]);
+    }
+
+    [Fact]
+    public async Task Only_an_interaction_with_an_identity_no_lead_has_yet_waits_for_the_identity_lock()
+    {
+        var brand = Brand("batch-locks");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var sessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
+        var first = WhatsApp(brand, "919800011111", "wamid.locks-1", T0, Text("hello"));
+        var known = WhatsApp(brand, "919800011111", "wamid.locks-2", T0.AddMinutes(1), Text("again"));
+        var newcomer = WhatsApp(brand, "919800022222", "wamid.locks-3", T0.AddMinutes(1), Text("hi"));
+        await recorder.RecordBatchAsync([first], sessions, CancellationToken.None);
+
+        // Another transaction holds the identity locks of both customers, as one creating their leads would.
+        await using var holder = await host.Database.DataSource.OpenConnectionAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(@keys) AS key", holder, transaction))
+        {
+            hold.Parameters.AddWithValue("keys", LeadResolver.LockKeys(known).Concat(LeadResolver.LockKeys(newcomer)).Distinct().Order().ToArray());
+            await hold.ExecuteScalarAsync();
+        }
+
+        // Under the held lock it would wait for the commit below: the generous limit turns that into a failure, not a hang.
+        var knownOutcome = await recorder.RecordBatchAsync([known], sessions, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = recorder.RecordBatchAsync([newcomer], sessions, CancellationToken.None);
+        await WorkerHost.WaitUntilAsync("the newcomer's transaction waits for its identity lock", async () =>
+            await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") > 0);
+        Assert.False(waiting.IsCompleted);
+        await transaction.CommitAsync();
+        var newcomerOutcome = await waiting;
+
+        Assert.Equal(knownOutcome.Recorded.Single().LeadId, await host.ScalarAsync<Guid>(
+            "SELECT lead_id FROM messages WHERE brand = @brand AND external_id = 'wamid.locks-1'", ("brand", brand)));
+        Assert.NotEqual(knownOutcome.Recorded.Single().LeadId, newcomerOutcome.Recorded.Single().LeadId);
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
     }
 }

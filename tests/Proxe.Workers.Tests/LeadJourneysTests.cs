@@ -114,6 +114,46 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         Assert.True((await RowsAsync(dataSource, "SELECT correlation_id, version FROM lead_journeys WHERE brand = 'journeys-d'")).ContainsKey(lead));
     }
 
+    [Fact]
+    public async Task A_journey_changed_since_it_was_read_fails_the_transaction_as_a_race_and_saves_nothing()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var (changed, other) = (await CreateLeadAsync(dataSource, "journeys-e"), await CreateLeadAsync(dataSource, "journeys-e"));
+        await journeys.ApplyAsync([Events(changed, Recorded(changed, "journeys-e", Channels.Web, Make.T0)),
+            Events(other, Recorded(other, "journeys-e", Channels.Web, Make.T0))], _ => Task.CompletedTask, CancellationToken.None);
+
+        // A writer that does not take the lead's lock (an operator's statement) changes the journey while the batch is applied.
+        await using var operatorConnection = await dataSource.OpenConnectionAsync();
+        var transaction = await operatorConnection.BeginTransactionAsync();
+        await using (var change = new NpgsqlCommand("UPDATE lead_journeys SET version = version + 1 WHERE correlation_id = @id", operatorConnection, transaction))
+        {
+            change.Parameters.AddWithValue("id", changed);
+            await change.ExecuteNonQueryAsync();
+        }
+        var applying = Assert.ThrowsAsync<MassTransit.ConcurrencyException>(() => journeys.ApplyAsync(
+            [Events(other, Recorded(other, "journeys-e", Channels.Voice, Make.T0.AddMinutes(1))),
+             Events(changed, Recorded(changed, "journeys-e", Channels.Voice, Make.T0.AddMinutes(1)))], _ => Task.CompletedTask, CancellationToken.None));
+        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString);
+        await Poll.UntilAsync("the journey's save waits for the changed row", async () =>
+        {
+            await using var waiting = superuser.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        });
+        await transaction.CommitAsync();
+
+        var failure = await applying;
+        Assert.Equal(FailureKind.Race, Failures.Classify(failure));
+        Assert.Contains(changed.ToString(), failure.Message);
+        var rows = await RowsAsync(dataSource, """
+            SELECT j.correlation_id, j.version, l.last_touchpoint FROM lead_journeys j JOIN all_leads l ON l.id = j.correlation_id
+            WHERE j.brand = 'journeys-e'
+            """);
+        Assert.Equal([2, "web"], rows[changed]); // the operator's change, nothing of the failed transaction
+        Assert.Equal([1, "web"], rows[other]);
+    }
+
     static LeadInteractionsRecorded Events(Guid leadId, params LeadInteractionRecorded[] interactions) =>
         new() { LeadId = leadId, Brand = interactions[0].Brand, Interactions = interactions };
 

@@ -111,24 +111,29 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     }
 
     /// <summary>
-    /// The messages of resolved interactions, their identities and their leads' updates in one round trip, then their
-    /// sessions in order in another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>.
+    /// The messages of resolved interactions and their leads' updates in one round trip, then their sessions and their
+    /// identities in another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>. The identities go
+    /// last: their rows are shared by every channel's transactions, and are held from this statement to the commit.
     /// </summary>
     async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved, List<NpgsqlCommand> leadUpdates,
         SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
-        if (LeadResolver.AttachIdentities(connection, known) is { } identities)
-            leadUpdates.Insert(0, identities);
         var messages = await InsertMessagesAsync(connection, resolved, leadUpdates, cancellationToken);
         leadUpdates.Clear();
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();
-        await using (var upserts = connection.Batch(writes.Select(write => sessions.Upsert(connection, write))))
+        // In key order, each session's writes in batch order: concurrent transactions take the session rows in one order.
+        var byKey = writes.OrderBy(write => write.Interaction.Brand, StringComparer.Ordinal)
+            .ThenBy(write => sessions.Key(write.Interaction), StringComparer.Ordinal).ToList();
+        var commands = byKey.Select(write => sessions.Upsert(connection, write)).ToList();
+        if (LeadResolver.AttachIdentities(connection, known) is { } identities)
+            commands.Add(identities);
+        await using (var upserts = connection.Batch(commands))
         {
             await upserts.ExecuteNonQueryAsync(cancellationToken);
-            for (var i = 0; i < writes.Count; i++)
+            for (var i = 0; i < byKey.Count; i++)
                 if (upserts.BatchCommands[i].RecordsAffected == 0)
-                    throw new InvalidOperationException($"The {sessions.SessionName} of interaction {writes[i].Interaction.InteractionId} belongs to another brand.");
+                    throw new InvalidOperationException($"The {sessions.SessionName} of interaction {byKey[i].Interaction.InteractionId} belongs to another brand.");
         }
 
         foreach (var write in writes)

@@ -25,25 +25,43 @@ public static class LeadResolver
     }
 
     /// <summary>
-    /// Serializes every transaction that touches the same identity, so concurrent first contacts over several channels
-    /// create one lead instead of racing. A batch takes all its keys at once, in key order, so two transactions cannot
-    /// deadlock on these locks (row locks taken later still can: 40P01 is retried). Then, in the same round trip, reads the leads its identities have: with the locks held, only
-    /// this transaction can change that, through <see cref="ResolveAsync"/>.
+    /// Reads the leads the batch's identities have, then serializes the transactions that could create a lead or attach an
+    /// identity: those with an identity no lead has yet (or a call without identities) take its advisory lock, so
+    /// concurrent first contacts over several channels create one lead instead of racing, and read those identities
+    /// again under it. An interaction whose identities all have a lead needs no lock: an identity never leaves its lead,
+    /// so what was read stays true. The locks of a batch are taken at once, in key order, so two transactions cannot
+    /// deadlock on them (row locks taken later still can: 40P01 is retried).
     /// </summary>
     public static async Task<KnownIdentities> LockAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
         CancellationToken cancellationToken)
     {
         var known = new KnownIdentities();
-        var sorted = interactions.SelectMany(LockKeys).Distinct().Order().ToArray();
-        if (sorted.Length == 0)
-            return known;
+        await ReadAsync(connection, known, interactions, [], cancellationToken);
+        var unsettled = interactions.Where(interaction => !known.HasAll(interaction.Brand, AllIdentities(interaction))).ToList();
+        var keys = unsettled.SelectMany(LockKeys).Distinct().Order().ToArray();
+        if (keys.Length > 0)
+            await ReadAsync(connection, known, unsettled, keys, cancellationToken);
+        return known;
+    }
 
+    static List<LeadIdentity> AllIdentities(ChannelInteractionReceived interaction) =>
+        LeadIdentity.Of(interaction).Concat(LeadIdentity.AnnouncedBy(interaction)).ToList();
+
+    /// <summary>
+    /// Takes the locks, then reads the leads the interactions' identities have, in a statement of its own so its snapshot
+    /// follows the locks; one round trip.
+    /// </summary>
+    static async Task ReadAsync(NpgsqlConnection connection, KnownIdentities known, IReadOnlyList<ChannelInteractionReceived> interactions,
+        long[] lockKeys, CancellationToken cancellationToken)
+    {
         var wanted = interactions
-            .SelectMany(interaction => LeadIdentity.Of(interaction).Concat(LeadIdentity.AnnouncedBy(interaction)).Select(identity => (interaction.Brand, identity)))
+            .SelectMany(interaction => AllIdentities(interaction).Select(identity => (interaction.Brand, identity)))
             .Distinct()
             .ToList();
+        if (wanted.Count == 0 && lockKeys.Length == 0)
+            return;
         // One index probe per identity: as a plain join, the prepared statement's generic plan hashes a scan of the whole
-        // table (it cannot know the arrays hold a few values). Its own statement, so its snapshot follows the locks.
+        // table (it cannot know the arrays hold a few values).
         await using var command = connection.Command("""
             SELECT count(pg_advisory_xact_lock(key)) FROM unnest(@keys) AS key;
             SELECT wanted.position, i.lead_id
@@ -51,7 +69,7 @@ public static class LeadResolver
             CROSS JOIN LATERAL (SELECT lead_id FROM lead_identities
                                 WHERE brand = wanted.brand AND kind = wanted.kind AND value = wanted.value LIMIT 1) i
             """)
-            .With("keys", sorted, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+            .With("keys", lockKeys, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
             .WithTexts("brands", wanted.Select(w => w.Brand))
             .WithTexts("kinds", wanted.Select(w => w.identity.Kind))
             .WithTexts("values", wanted.Select(w => w.identity.Value));
@@ -62,7 +80,6 @@ public static class LeadResolver
             var (brand, identity) = wanted[(int)reader.GetInt64(0) - 1];
             known.Attach(brand, [identity], reader.GetGuid(1));
         }
-        return known;
     }
 
     /// <summary>An interaction without identities that finds its lead through its call's session, as written so far.</summary>
@@ -81,7 +98,7 @@ public static class LeadResolver
                 ? await ResolveByCallAsync(connection, interaction, call.CallSid, updates, cancellationToken)
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
-        var allIdentities = identities.Concat(LeadIdentity.AnnouncedBy(interaction)).Distinct().ToList();
+        var allIdentities = AllIdentities(interaction).Distinct().ToList();
         var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
 
         updates.Add(UpdateLead(connection, interaction, leadId));
@@ -147,7 +164,8 @@ public static class LeadResolver
             return null;
         return connection.Command("""
             INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
-            SELECT * FROM unnest(@brands, @kinds, @values, @lead_ids, @first_seen, @last_seen)
+            SELECT * FROM unnest(@brands, @kinds, @values, @lead_ids, @first_seen, @last_seen) AS s(brand, kind, value)
+            ORDER BY brand, kind, value -- one order for every transaction: these row locks never deadlock one another
             ON CONFLICT (brand, kind, value) DO UPDATE
                 SET first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
                     last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
@@ -201,6 +219,10 @@ public static class LeadResolver
 public sealed class KnownIdentities
 {
     readonly Dictionary<(string Brand, LeadIdentity Identity), Guid> _leads = [];
+
+    /// <summary>Whether every one of the identities has a lead; none (a call without identities) has not.</summary>
+    public bool HasAll(string brand, IReadOnlyList<LeadIdentity> identities) =>
+        identities.Count > 0 && identities.All(identity => _leads.ContainsKey((brand, identity)));
 
     /// <summary>Identities pointing at two leads are not merged: the strongest identity wins, the others stay where they are.</summary>
     public Guid? Find(string brand, IReadOnlyList<LeadIdentity> identities) => identities

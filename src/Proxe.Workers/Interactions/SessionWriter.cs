@@ -23,6 +23,9 @@ public abstract class SessionWriter
     /// <summary>What the session is called in errors: "call", "web session"...</summary>
     public abstract string SessionName { get; }
 
+    /// <summary>The session's natural key within its brand: the row the upsert writes.</summary>
+    public abstract string Key(ChannelInteractionReceived interaction);
+
     /// <summary>The upsert, one statement; it changes no row when the session belongs to another brand.</summary>
     public abstract NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write);
 

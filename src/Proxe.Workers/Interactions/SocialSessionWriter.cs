@@ -13,6 +13,12 @@ public sealed class SocialSessionWriter : SessionWriter
     /// <summary>The latest engagement describes the session; a late older one only counts.</summary>
     const string EngagementIsLatest = "excluded.last_engagement_at >= coalesce(s.last_engagement_at, '-infinity')";
 
+    public override string Key(ChannelInteractionReceived interaction) => $"{Platform(interaction)}\n{PlatformUserId(interaction)}";
+
+    static string Platform(ChannelInteractionReceived interaction) => interaction.Social?.Platform ?? interaction.Customer.Platform ?? "unknown";
+
+    static string PlatformUserId(ChannelInteractionReceived interaction) => interaction.Social?.PlatformUserId ?? interaction.SessionKey;
+
     public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var interaction = write.Interaction;
@@ -36,8 +42,8 @@ public sealed class SocialSessionWriter : SessionWriter
                 {Coalesce("conversation_summary", "conversation_context", "user_inputs_summary", "sentiment", "engagement_quality")},
                 channel_data = s.channel_data || excluded.channel_data
             """, write)
-            .With("platform", social?.Platform ?? interaction.Customer.Platform ?? "unknown")
-            .With("platform_user_id", social?.PlatformUserId ?? interaction.SessionKey)
+            .With("platform", Platform(interaction))
+            .With("platform_user_id", PlatformUserId(interaction))
             .With("platform_username", social?.PlatformUsername ?? interaction.Customer.Username)
             .With("engagement_type", social?.EngagementType ?? (write.MessageIsNew ? "dm" : null))
             .With("content_id", social?.ContentId)

@@ -25,6 +25,8 @@ public sealed class VoiceSessionWriter : SessionWriter
                 AND coalesce(excluded.last_status_sequence, -1) > coalesce(s.last_status_sequence, -1))))
         """;
 
+    public override string Key(ChannelInteractionReceived interaction) => interaction.Voice?.CallSid ?? interaction.SessionKey;
+
     public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var voice = write.Interaction.Voice;
@@ -50,7 +52,7 @@ public sealed class VoiceSessionWriter : SessionWriter
                 channel_data = s.channel_data || excluded.channel_data
             WHERE s.brand = excluded.brand
             """, write)
-            .With("call_sid", voice?.CallSid ?? write.Interaction.SessionKey)
+            .With("call_sid", Key(write.Interaction))
             .With("phone_number", voice?.PhoneNumber)
             .With("caller", write.Interaction.Customer.Phone)
             .With("call_direction", voice?.CallDirection)

@@ -11,6 +11,8 @@ public sealed class WebSessionWriter : SessionWriter
 
     public override string SessionName => "web session";
 
+    public override string Key(ChannelInteractionReceived interaction) => interaction.Web?.ExternalSessionId ?? interaction.SessionKey;
+
     public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var web = write.Interaction.Web;
@@ -29,7 +31,7 @@ public sealed class WebSessionWriter : SessionWriter
                 last_message_at = greatest(s.last_message_at, excluded.last_message_at),
                 channel_data = s.channel_data || excluded.channel_data
             """, write)
-            .With("session_key", web?.ExternalSessionId ?? write.Interaction.SessionKey)
+            .With("session_key", Key(write.Interaction))
             .With("chat_session_id", web?.ChatSessionId)
             .With("website_url", web?.WebsiteUrl)
             .With("booking_status", web?.BookingStatus)

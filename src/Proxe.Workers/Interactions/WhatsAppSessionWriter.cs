@@ -14,6 +14,8 @@ public sealed class WhatsAppSessionWriter : SessionWriter
     static string StatusRank(string column) =>
         $"(CASE {column} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END)";
 
+    public override string Key(ChannelInteractionReceived interaction) => interaction.WhatsApp?.ContactId ?? interaction.SessionKey;
+
     public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var whatsApp = write.Interaction.WhatsApp;
@@ -54,7 +56,7 @@ public sealed class WhatsAppSessionWriter : SessionWriter
                 last_status_at = CASE WHEN {StatusIsNewer} THEN excluded.last_status_at ELSE s.last_status_at END,
                 channel_data = s.channel_data || excluded.channel_data
             """, write)
-            .With("session_key", whatsApp?.ContactId ?? write.Interaction.SessionKey)
+            .With("session_key", Key(write.Interaction))
             .With("business_account_id", whatsApp?.BusinessAccountId)
             .With("conversation_summary", whatsApp?.ConversationSummary)
             .WithJson("conversation_context", Json(whatsApp?.ConversationContext))
