@@ -64,7 +64,7 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         var knownOutcome = await recorder.RecordBatchAsync([known], sessions, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var waiting = recorder.RecordBatchAsync([newcomer], sessions, CancellationToken.None);
         await WorkerHost.WaitUntilAsync("the newcomer's transaction waits for its identity lock", async () =>
-            await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") > 0);
+            await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'") > 0);
         Assert.False(waiting.IsCompleted);
         await transaction.CommitAsync();
         var newcomerOutcome = await waiting;

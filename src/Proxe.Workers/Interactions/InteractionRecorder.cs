@@ -123,8 +123,8 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();
         // In key order, each session's writes in batch order: concurrent transactions take the session rows in one order.
-        var byKey = writes.OrderBy(write => write.Interaction.Brand, StringComparer.Ordinal)
-            .ThenBy(write => sessions.Key(write.Interaction), StringComparer.Ordinal).ToList();
+        var byKey = writes.OrderBy(write => Sql.WithoutNul(write.Interaction.Brand), StringComparer.Ordinal)
+            .ThenBy(write => Sql.WithoutNul(sessions.Key(write.Interaction)), StringComparer.Ordinal).ToList();
         var commands = byKey.Select(write => sessions.Upsert(connection, write)).ToList();
         if (LeadResolver.AttachIdentities(connection, known) is { } identities)
             commands.Add(identities);

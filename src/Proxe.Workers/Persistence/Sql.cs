@@ -20,8 +20,10 @@ internal static partial class Sql
             using (command)
             {
                 var batchCommand = new NpgsqlBatchCommand(command.CommandText);
-                foreach (NpgsqlParameter parameter in command.Parameters)
-                    batchCommand.Parameters.Add(parameter.Clone());
+                var parameters = command.Parameters.ToArray();
+                command.Parameters.Clear(); // a parameter belongs to one collection: moved, not copied
+                foreach (var parameter in parameters)
+                    batchCommand.Parameters.Add(parameter);
                 batch.BatchCommands.Add(batchCommand);
             }
         }
