@@ -3,7 +3,7 @@
 # the pgbench ceiling, a warm-up, then /v1/interactions and the providers' signed webhooks, each flat out and then at
 # half its end-to-end rate, with the ratio to the ceiling and the targets, all in one invocation (bench/README.md).
 #   BENCH_INTERACTIONS (10000)  BENCH_BATCH (10)  BENCH_CONCURRENCY (32)  BENCH_LEADS (1000)
-#   BENCH_FORMAT (interactions,providers)  BENCH_RATE (half)  BENCH_WARMUP (30000)  BENCH_CEILING (pgbench)
+#   BENCH_FORMAT (interactions,providers)  BENCH_RATE (half)  BENCH_WARMUP (100000 per format)  BENCH_CEILING (pgbench)
 # Further arguments (options not set here) go to Proxe.Bench.Load (dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll --help).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,4 +18,4 @@ exec dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
   --interactions "${BENCH_INTERACTIONS:-10000}" --batch "${BENCH_BATCH:-10}" --concurrency "${BENCH_CONCURRENCY:-32}" \
   --leads "${BENCH_LEADS:-1000}" --channels web,whatsapp,voice,social \
   --format "${BENCH_FORMAT:-interactions,providers}" --rate "${BENCH_RATE:-half}" \
-  --warmup "${BENCH_WARMUP:-30000}" --ceiling "${BENCH_CEILING:-pgbench}" "$@"
+  --warmup "${BENCH_WARMUP:-100000}" --ceiling "${BENCH_CEILING:-pgbench}" "$@"

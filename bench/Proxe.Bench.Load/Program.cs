@@ -20,7 +20,7 @@ var db = new Option<string?>("--db") { Description = "Npgsql connection string o
 var stall = new Option<int>("--stall-timeout") { Description = "Seconds without new rows after which waiting for PostgreSQL stops.", DefaultValueFactory = _ => 120 };
 var rate = new Option<string>("--rate") { Description = "max (flat out), N or N/s (interactions per second, open loop), or half: flat out, then at half its end-to-end rate.", DefaultValueFactory = _ => "max" };
 var format = new Option<string>("--format") { Description = "interactions (POST /v1/interactions), providers (signed WhatsApp, Meta, Twilio and web widget webhooks), or both: interactions,providers.", DefaultValueFactory = _ => "interactions" };
-var warmup = new Option<int>("--warmup") { Description = "Interactions posted flat out before the measured passes (not reported); 0: none.", DefaultValueFactory = _ => 2_000 };
+var warmup = new Option<int>("--warmup") { Description = "Interactions posted flat out in each format before the measured passes (not reported); 0: none.", DefaultValueFactory = _ => 2_000 };
 var ceiling = new Option<string>("--ceiling") { Description = "pgbench: run bench/pgbench-ceiling/pgbench-ceiling.sh against the --db server first and print the ratio; none: skip.", DefaultValueFactory = _ => "pgbench" };
 var ceilingScript = new Option<string?>("--ceiling-script") { Description = "Path of pgbench-ceiling.sh (default: found in the checkout)." };
 var ceilingSeconds = new Option<int>("--ceiling-seconds") { Description = "Seconds pgbench runs for each of its two figures.", DefaultValueFactory = _ => 20 };
