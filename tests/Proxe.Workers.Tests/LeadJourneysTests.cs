@@ -99,13 +99,7 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         var applying = Assert.ThrowsAsync<InvalidOperationException>(() => journeys.ApplyAsync(
             [Events(missing, Recorded(missing, "journeys-d", Channels.Web, Make.T0)), Events(lead, Recorded(lead, "journeys-d", Channels.Web, Make.T0))],
             _ => Task.CompletedTask, CancellationToken.None));
-        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString); // sees other sessions' wait events
-        await Poll.UntilAsync("the journey waits for the held lead", async () =>
-        {
-            await using var waiting = superuser.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-            return (long)(await waiting.ExecuteScalarAsync())! > 0;
-        });
+        await WaitForALockWaitAsync("the journey waits for the held lead");
         await transaction.CommitAsync();
 
         var failure = await applying;
@@ -134,13 +128,7 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         var applying = Assert.ThrowsAsync<MassTransit.ConcurrencyException>(() => journeys.ApplyAsync(
             [Events(other, Recorded(other, "journeys-e", Channels.Voice, Make.T0.AddMinutes(1))),
              Events(changed, Recorded(changed, "journeys-e", Channels.Voice, Make.T0.AddMinutes(1)))], _ => Task.CompletedTask, CancellationToken.None));
-        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString);
-        await Poll.UntilAsync("the journey's save waits for the changed row", async () =>
-        {
-            await using var waiting = superuser.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-            return (long)(await waiting.ExecuteScalarAsync())! > 0;
-        });
+        await WaitForALockWaitAsync("the journey's save waits for the changed row");
         await transaction.CommitAsync();
 
         var failure = await applying;
@@ -152,6 +140,17 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
             """);
         Assert.Equal([2, "web"], rows[changed]); // the operator's change, nothing of the failed transaction
         Assert.Equal([1, "web"], rows[other]);
+    }
+
+    async Task WaitForALockWaitAsync(string what)
+    {
+        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString); // sees other sessions' wait events
+        await Poll.UntilAsync(what, async () =>
+        {
+            await using var waiting = superuser.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        });
     }
 
     static LeadInteractionsRecorded Events(Guid leadId, params LeadInteractionRecorded[] interactions) =>
