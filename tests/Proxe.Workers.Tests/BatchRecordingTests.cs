@@ -74,4 +74,25 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         Assert.NotEqual(knownOutcome.Recorded.Single().LeadId, newcomerOutcome.Recorded.Single().LeadId);
         Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
     }
+
+    [Fact]
+    public async Task Sessions_are_written_in_key_order_and_each_sessions_writes_keep_their_batch_order()
+    {
+        var brand = Brand("batch-order");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var sessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
+        // 9198...9 sorts after 9198...1, so the upserts run as: first customer's two, then the second's.
+        var later = WhatsApp(brand, "919800099999", "wamid.order-1", T0, Text("hi"), name: "Ravi");
+        var earlier = WhatsApp(brand, "919800011119", "wamid.order-2", T0.AddMinutes(1), Text("hello"), name: "Asha");
+        var laterAgain = WhatsApp(brand, "919800099999", "wamid.order-3", T0.AddMinutes(2), Text("me again"), name: "Ravi Kumar");
+        var earlierAgain = WhatsApp(brand, "919800011119", "wamid.order-4", T0.AddMinutes(3), Text("and me"), name: "Asha K");
+
+        var outcome = await recorder.RecordBatchAsync([later, earlier, laterAgain, earlierAgain], sessions, CancellationToken.None);
+
+        Assert.Equal([later, earlier, laterAgain, earlierAgain], outcome.Recorded.Select(recorded => recorded.Interaction)); // reported in batch order
+        var rows = await host.RowsAsync("SELECT whatsapp_contact_id, customer_name, message_count FROM whatsapp_sessions WHERE brand = @brand ORDER BY 1",
+            ("brand", brand));
+        Assert.Equal([("919800011119", "Asha K", 2), ("919800099999", "Ravi Kumar", 2)],
+            rows.Select(row => ((string)row["whatsapp_contact_id"]!, (string)row["customer_name"]!, (int)row["message_count"]!)));
+    }
 }
