@@ -133,3 +133,15 @@ public record SocialDetail
     public string? EngagementQuality { get; init; }
     public JsonElement? ChannelData { get; init; }
 }
+
+/// <summary>
+/// Interactions of one channel that the gateway accepted together (a request, or requests published at the same moment):
+/// one broker message instead of one each. Its MessageId is its own; each interaction keeps its deterministic id, so a
+/// copy published twice records nothing twice. A worker that cannot record one of them publishes that one alone as
+/// <see cref="ChannelInteractionReceived"/>, so the _error queue still holds single interactions.
+/// </summary>
+public record ChannelInteractionsReceived
+{
+    public required string Channel { get; init; }
+    public required IReadOnlyList<ChannelInteractionReceived> Interactions { get; init; }
+}

@@ -71,6 +71,13 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
                 if (interaction.Channel != Channels.WhatsApp)
                     activity.SetTag(ProviderEventIdTag, interaction.ExternalEventId);
                 break;
+            case ChannelInteractionsReceived bundle:
+                activity.SetTag(ChannelTag, bundle.Channel);
+                if (bundle.Interactions.DistinctBy(interaction => interaction.Brand).Count() == 1)
+                    activity.SetTag(BrandTag, bundle.Interactions[0].Brand);
+                if (bundle.Interactions is [var alone])
+                    Tag(activity, alone);
+                break;
             case LeadInteractionRecorded recorded:
                 activity.SetTag(BrandTag, recorded.Brand);
                 activity.SetTag(ChannelTag, recorded.Channel);

@@ -6,8 +6,9 @@ namespace Proxe.Messaging;
 
 /// <summary>
 /// The broker layout shared by the gateway (publisher) and the workers (consumers):
-/// ChannelInteractionReceived goes to a direct exchange with the channel as routing key,
-/// and each channel has its own durable queue bound to that key.
+/// ChannelInteractionsReceived (what the gateway publishes) and ChannelInteractionReceived (one interaction alone: from
+/// earlier versions, and a worker's culprit on its way to _error) each go to a direct exchange with the channel as
+/// routing key, and each channel has its own durable queue bound to that key on both.
 /// </summary>
 public static class MessagingTopology
 {
@@ -19,12 +20,32 @@ public static class MessagingTopology
     {
         cfg.Send<ChannelInteractionReceived>(x => x.UseRoutingKeyFormatter(context => context.Message.Channel));
         cfg.Publish<ChannelInteractionReceived>(x => x.ExchangeType = ExchangeType.Direct);
+        cfg.Send<ChannelInteractionsReceived>(x => x.UseRoutingKeyFormatter(context => context.Message.Channel));
+        cfg.Publish<ChannelInteractionsReceived>(x => x.ExchangeType = ExchangeType.Direct);
+    }
+
+    /// <summary>
+    /// Durable, and mandatory so a channel without a bound queue returns the message instead of dropping it. A single
+    /// interaction's MessageId is its interaction id, so a provider's retry is the same message.
+    /// </summary>
+    public static void ConfigureInteractionPublish<T>(PublishContext<T> context) where T : class
+    {
+        if (context.Message is ChannelInteractionReceived interaction)
+            context.MessageId = interaction.InteractionId;
+        context.Durable = true;
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            rabbit.Mandatory = true;
     }
 
     /// <summary>Binds a channel queue to its routing key only, instead of MassTransit's fan-out default.</summary>
     public static void BindChannel(this IRabbitMqReceiveEndpointConfigurator endpoint, string channel)
     {
         endpoint.ConfigureConsumeTopology = false;
+        endpoint.Bind<ChannelInteractionsReceived>(x =>
+        {
+            x.ExchangeType = ExchangeType.Direct;
+            x.RoutingKey = channel;
+        });
         endpoint.Bind<ChannelInteractionReceived>(x =>
         {
             x.ExchangeType = ExchangeType.Direct;

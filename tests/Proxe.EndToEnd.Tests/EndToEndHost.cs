@@ -29,6 +29,9 @@ public class EndToEndHost : IAsyncLifetime
 {
     public const string PublicBaseUrl = "https://e2e.proxe.test";
     public const string InteractionExchange = "Proxe.Contracts:ChannelInteractionReceived";
+
+    /// <summary>Where the gateway publishes: one channel's interactions per message.</summary>
+    public const string BundleExchange = "Proxe.Contracts:ChannelInteractionsReceived";
     static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     static readonly string[] BrandNames =
@@ -251,7 +254,7 @@ public class EndToEndHost : IAsyncLifetime
     // ---- the broker ----
 
     /// <summary>
-    /// A queue of the test's own bound to every channel's routing key of the interaction exchange: it receives a copy of
+    /// A queue of the test's own bound to every channel's routing key of the interaction exchanges: it receives a copy of
     /// everything the gateway publishes, whatever the workers consume.
     /// </summary>
     public async Task<string> TapInteractionsAsync()
@@ -261,7 +264,8 @@ public class EndToEndHost : IAsyncLifetime
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false);
         foreach (var routingKey in Proxe.Contracts.Channels.All)
-            await channel.QueueBindAsync(queue, InteractionExchange, routingKey);
+            foreach (var exchange in new[] { InteractionExchange, BundleExchange })
+                await channel.QueueBindAsync(queue, exchange, routingKey);
         return queue;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Proxe.Contracts;
@@ -16,8 +17,12 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
     public const string AcmeKey = "acme-test-key-0123456789";
     public const string GlobexKey = "globex-test-key-0123456789";
 
-    /// <summary>The exchange MassTransit declares for the gateway's publishes, routed by channel.</summary>
-    public const string Exchange = "Proxe.Contracts:ChannelInteractionReceived";
+    /// <summary>The exchange MassTransit declares for the gateway's publishes (one channel's interactions each), routed by channel.</summary>
+    public const string Exchange = "Proxe.Contracts:ChannelInteractionsReceived";
+
+    /// <summary>The interactions in a message the gateway published.</summary>
+    public static IEnumerable<JsonNode> InteractionsOf(ReadOnlyMemory<byte> body) =>
+        JsonNode.Parse(body.Span)!["message"]!["interactions"]!.AsArray().Select(interaction => interaction!);
 
     private readonly string _ownSpool = NewSpoolDirectory();
 

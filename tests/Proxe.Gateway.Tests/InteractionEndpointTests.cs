@@ -29,7 +29,7 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
-    public async Task Valid_interaction_is_202_and_waits_in_the_channel_queue_as_a_persistent_message_with_MessageId_InteractionId()
+    public async Task Valid_interaction_is_202_and_waits_in_the_channel_queue_in_a_persistent_message()
     {
         var response = await PostAsync(Valid(), GatewayFactory.AcmeKey);
 
@@ -38,11 +38,9 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         var expectedId = InteractionIds.For("acme", "whatsapp", "wamid.test-1");
         Assert.Equal([expectedId], ids);
 
-        var (properties, envelope) = await GetSingleMessageAsync();
-        Assert.Equal(expectedId.ToString(), properties.MessageId);
+        var (properties, message) = await GetSingleInteractionAsync();
         Assert.True(properties.Persistent);
 
-        var message = envelope["message"]!;
         Assert.Equal(expectedId, message["interactionId"]!.GetValue<Guid>());
         Assert.Equal("acme", message["brand"]!.GetValue<string>());
         Assert.Equal("whatsapp", message["channel"]!.GetValue<string>());
@@ -90,7 +88,13 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         await AssertStatusAsync(HttpStatusCode.Accepted, response);
         var ids = (await response.Content.ReadFromJsonAsync<JsonObject>())!["interaction_ids"]!.AsArray().Select(n => n!.GetValue<Guid>());
         Assert.Equal([InteractionIds.For("acme", "whatsapp", "wamid.test-1"), InteractionIds.For("acme", "whatsapp", "wamid.test-2")], ids);
-        Assert.Equal(2u, await rabbit.GetQueueDepthAsync(_queue));
+        // One channel's interactions of a request travel in one message, in request order.
+        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var message = await channel.BasicGetAsync(_queue, autoAck: true);
+        Assert.NotNull(message);
+        Assert.Null(await channel.BasicGetAsync(_queue, autoAck: true));
+        Assert.Equal(ids, GatewayFactory.InteractionsOf(message.Body).Select(interaction => interaction["interactionId"]!.GetValue<Guid>()));
     }
 
     [Fact]
@@ -112,9 +116,9 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         var response = await PostAsync(body, GatewayFactory.GlobexKey);
 
         await AssertStatusAsync(HttpStatusCode.Accepted, response);
-        var (_, envelope) = await GetSingleMessageAsync();
-        Assert.Equal("globex", envelope["message"]!["brand"]!.GetValue<string>());
-        Assert.Equal("14158675309", envelope["message"]!["customer"]!["phoneNormalized"]!.GetValue<string>());
+        var (_, message) = await GetSingleInteractionAsync();
+        Assert.Equal("globex", message["brand"]!.GetValue<string>());
+        Assert.Equal("14158675309", message["customer"]!["phoneNormalized"]!.GetValue<string>());
     }
 
     public static TheoryData<string, string> Invalid => new()
@@ -308,13 +312,13 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         return _client.SendAsync(request);
     }
 
-    private async Task<(IReadOnlyBasicProperties Properties, JsonNode Envelope)> GetSingleMessageAsync()
+    private async Task<(IReadOnlyBasicProperties Properties, JsonNode Interaction)> GetSingleInteractionAsync()
     {
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var result = await channel.BasicGetAsync(_queue, autoAck: true);
         Assert.NotNull(result);
         Assert.Null(await channel.BasicGetAsync(_queue, autoAck: true));
-        return (result.BasicProperties, JsonNode.Parse(result.Body.Span)!);
+        return (result.BasicProperties, Assert.Single(GatewayFactory.InteractionsOf(result.Body)));
     }
 }

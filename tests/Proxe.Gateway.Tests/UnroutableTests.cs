@@ -34,7 +34,7 @@ public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<Rabb
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync("voice-test", durable: true, exclusive: false, autoDelete: false);
-            await channel.QueueBindAsync("voice-test", "Proxe.Contracts:ChannelInteractionReceived", Channels.Voice);
+            await channel.QueueBindAsync("voice-test", GatewayFactory.Exchange, Channels.Voice);
         }
 
         Assert.Equal(3u, await rabbit.WaitForQueueDepthAsync("voice-test", 3, TimeSpan.FromSeconds(60)));

@@ -32,6 +32,30 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
     }
 
     [Fact]
+    public async Task A_bundle_records_its_good_interactions_and_sends_one_that_always_fails_alone_to_the_error_queue()
+    {
+        var brand = Brand("bundled");
+        var poison = Web(brand, "web-bp", "web-bp-bad", T0, Person("+61491570016"), new InteractionMessage { Sender = "robot", Content = "beep" });
+        var good = Enumerable.Range(1, 5)
+            .Select(i => Web(brand, $"web-bg{i}", $"web-bg{i}", T0.AddSeconds(i), Person($"+6149157011{i}"), Text($"fine {i}")))
+            .ToArray();
+
+        await host.PublishBundleAsync([good[0], good[1], poison, .. good[2..]]);
+
+        await WorkerHost.WaitUntilAsync("the good interactions were recorded", async () =>
+            await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)) == 5);
+        await host.Broker.WaitForQueueDepthAsync("web-interactions_error", 1);
+        await WorkerHost.WaitUntilAsync("the culprit reached the error queue", async () =>
+            (await host.Broker.PeekMessagesAsync("web-interactions_error", 100)).Any(m => m.Payload.Contains(brand)));
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("web-interactions_error", 100), m => m.Payload.Contains(brand));
+        Assert.Contains("urn:message:Proxe.Contracts:ChannelInteractionReceived", failed.Payload);
+        Assert.DoesNotContain("web-bg", failed.Payload);
+        Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
+        await host.WaitForJourneyCountAsync(brand, 5);
+    }
+
+    [Fact]
     public async Task A_journey_event_that_always_fails_lands_in_the_error_queue_alone_while_the_batch_around_it_is_applied()
     {
         var brand = Brand("poison-journey");

@@ -83,6 +83,13 @@ public class WorkerHost : IAsyncLifetime
         await Task.WhenAll(interactions.Select(interaction => bus.Publish(interaction, context => context.MessageId = interaction.InteractionId)));
     }
 
+    /// <summary>Publishes the interactions in one message, as the gateway does with a request's interactions of one channel.</summary>
+    public async Task PublishBundleAsync(params ChannelInteractionReceived[] interactions)
+    {
+        var bus = Factory.Services.GetRequiredService<IBus>();
+        await bus.Publish(new ChannelInteractionsReceived { Channel = interactions[0].Channel, Interactions = interactions });
+    }
+
     /// <summary>Publishes and waits until the journey has taken each interaction in, so the next step sees a settled lead.</summary>
     public async Task RecordAsync(params ChannelInteractionReceived[] interactions)
     {

@@ -4,6 +4,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Proxe.Contracts;
+using Proxe.Messaging;
 
 namespace Proxe.Gateway.Publishing;
 
@@ -116,16 +117,11 @@ public sealed class InteractionPublisher(
             http.Response.Headers[SpooledHeader] = "true";
     }
 
+    /// <summary>One message per channel: the broker's and the workers' costs are per message, not per interaction.</summary>
     internal static Task PublishAllAsync(IBus bus, IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
-        Task.WhenAll(interactions.Select(i => bus.Publish(i, Configure, cancellationToken)));
-
-    private static void Configure(PublishContext<ChannelInteractionReceived> context)
-    {
-        context.MessageId = context.Message.InteractionId;
-        context.Durable = true;
-        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-            rabbit.Mandatory = true;
-    }
+        Task.WhenAll(interactions.GroupBy(i => i.Channel).Select(channel => bus.Publish(
+            new ChannelInteractionsReceived { Channel = channel.Key, Interactions = channel.ToList() },
+            MessagingTopology.ConfigureInteractionPublish, cancellationToken)));
 
     /// <summary>
     /// Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not the caller's own

@@ -6,20 +6,36 @@ using Proxe.Workers.Persistence;
 namespace Proxe.Workers.Interactions;
 
 /// <summary>
-/// Records a batch, then publishes its InteractionBatchRecorded (each lead's interactions): only after the commit, and also for
-/// duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are
-/// refused, the events of those recorded must still leave, while the batch fails so the culprits reach _error.
+/// Records a batch — interactions alone or in the gateway's bundles, all in one transaction — then publishes its
+/// InteractionBatchRecorded (each lead's interactions): only after the commit, and also for duplicates, so a crash
+/// between commit and publish heals on redelivery. No outbox: when some interactions are refused, the events of those
+/// recorded must still leave, while the culprits go on to _error alone: a single delivery by failing the batch for it,
+/// an interaction of a bundle by being published alone (it then fails on its own, with its own retries and fault headers).
 /// </summary>
-public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions, ProxeMetrics metrics) : IConsumer<Batch<ChannelInteractionReceived>>
+public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions, ProxeMetrics metrics)
+    : IConsumer<Batch<ChannelInteractionReceived>>, IConsumer<Batch<ChannelInteractionsReceived>>
 {
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionReceived>> context)
     {
         var deliveries = context.Message;
-        metrics.BatchRecorded(MessagingTopology.QueueFor(sessions.Channel), deliveries.Length);
-        var outcome = await recorder.RecordBatchAsync(deliveries.Select(delivery => delivery.Message).ToList(), sessions, context.CancellationToken);
+        var outcome = await RecordAsync(context, deliveries.Select(delivery => delivery.Message).ToList());
+        MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
+    }
+
+    public async Task Consume(ConsumeContext<Batch<ChannelInteractionsReceived>> context)
+    {
+        var interactions = context.Message.SelectMany(delivery => delivery.Message.Interactions).ToList();
+        var outcome = await RecordAsync(context, interactions);
+        foreach (var culprit in interactions.Where(i => outcome.Refused.ContainsKey(i.InteractionId)))
+            await context.Publish(culprit, MessagingTopology.ConfigureInteractionPublish, context.CancellationToken);
+    }
+
+    async Task<BatchOutcome> RecordAsync(ConsumeContext context, IReadOnlyList<ChannelInteractionReceived> interactions)
+    {
+        metrics.BatchRecorded(MessagingTopology.QueueFor(sessions.Channel), interactions.Count);
+        var outcome = await recorder.RecordBatchAsync(interactions, sessions, context.CancellationToken);
         if (outcome.Recorded.Count > 0)
             await context.Publish(new InteractionBatchRecorded { Channel = sessions.Channel, Leads = outcome.Events() }, context.CancellationToken);
-
-        MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
+        return outcome;
     }
 }

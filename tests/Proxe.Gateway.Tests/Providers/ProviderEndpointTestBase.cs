@@ -91,15 +91,18 @@ public abstract class ProviderEndpointTestBase(RabbitMqFixture rabbit) : IClassF
         return problem;
     }
 
-    /// <summary>Everything in the test queue, in order; publishing is confirmed before the response, so this is final.</summary>
+    /// <summary>
+    /// Every interaction in the test queue, in order, with the properties of the message that carried it; publishing
+    /// is confirmed before the response, so this is final.
+    /// </summary>
     protected async Task<List<(IReadOnlyBasicProperties Properties, JsonNode Message)>> DrainAsync()
     {
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var messages = new List<(IReadOnlyBasicProperties, JsonNode)>();
+        var interactions = new List<(IReadOnlyBasicProperties, JsonNode)>();
         while (await channel.BasicGetAsync(_queue, autoAck: true) is { } result)
-            messages.Add((result.BasicProperties, JsonNode.Parse(result.Body.Span)!["message"]!));
-        return messages;
+            interactions.AddRange(GatewayFactory.InteractionsOf(result.Body).Select(interaction => (result.BasicProperties, interaction)));
+        return interactions;
     }
 
     protected sealed class LogSink : ILoggerProvider

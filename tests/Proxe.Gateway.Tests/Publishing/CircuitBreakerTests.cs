@@ -95,10 +95,10 @@ public sealed class CircuitBreakerTests(RabbitMqFixture rabbit) : IClassFixture<
         await using (var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
-            await channel.ExchangeDeclareAsync("Proxe.Contracts:ChannelInteractionReceived", ExchangeType.Direct, durable: true, autoDelete: false);
+            await channel.ExchangeDeclareAsync(GatewayFactory.Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
             foreach (var key in Channels.All)
-                await channel.QueueBindAsync(queue, "Proxe.Contracts:ChannelInteractionReceived", key);
+                await channel.QueueBindAsync(queue, GatewayFactory.Exchange, key);
         }
 
         await using var factory = new GatewayFactory(rabbit.AmqpUri, new Dictionary<string, string?> { ["Proxe:Publishing:MinimumThroughput"] = "2" });

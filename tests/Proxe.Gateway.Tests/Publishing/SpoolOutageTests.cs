@@ -89,7 +89,7 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         await WaitUntilAsync("the spool drained", () => Task.FromResult(gateway.Services.GetRequiredService<ISpoolStatus>().Current.Requests == 0));
         await rabbit.WaitForQueueDepthAsync(_queue, (uint)expected.Count, Patience);
 
-        Assert.Equal(expected.Order(), (await TakeMessageIdsAsync()).Order());
+        Assert.Equal(expected.Order(), (await TakeInteractionIdsAsync()).Order());
         var after = await PostInteractionAsync(client, "after-outage");
         await AssertStatusAsync(HttpStatusCode.Accepted, after);
         Assert.False(after.Headers.Contains(InteractionPublisher.SpooledHeader));
@@ -126,7 +126,7 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         await rabbit.WaitForQueueDepthAsync(_queue, 5, Patience);
         await WaitUntilAsync("the spool drained", () => Task.FromResult(second.Services.GetRequiredService<ISpoolStatus>().Current.Requests == 0));
 
-        Assert.Equal(expected.Order(), (await TakeMessageIdsAsync()).Order());
+        Assert.Equal(expected.Order(), (await TakeInteractionIdsAsync()).Order());
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         await AssertStatusAsync(HttpStatusCode.Accepted, await PostInteractionAsync(client, "over"));
         await rabbit.WaitForQueueDepthAsync(_queue, 3, Patience);
 
-        Assert.Equal(new[] { "fits-1", "fits-2", "over" }.Select(e => InteractionIds.For("acme", Channels.Web, e)).Order(), (await TakeMessageIdsAsync()).Order());
+        Assert.Equal(new[] { "fits-1", "fits-2", "over" }.Select(e => InteractionIds.For("acme", Channels.Web, e)).Order(), (await TakeInteractionIdsAsync()).Order());
     }
 
     [Fact]
@@ -205,8 +205,8 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         Assert.True(spooledAnswers >= 100, $"{spooledAnswers} answers said spooled");
         await rabbit.WaitForQueueDepthAsync(_queue, (uint)accepted.Count, Patience);
         // A publish cut off after the broker took it but before its confirm is spooled and published again: a second
-        // copy with the same message id, which the idempotent workers ignore. Never an id nobody was answered 2xx for.
-        var queued = await TakeMessageIdsAsync();
+        // copy of the same interactions, which the idempotent workers ignore. Never an id nobody was answered 2xx for.
+        var queued = await TakeInteractionIdsAsync();
         Assert.Equal(accepted.Order(), queued.Distinct().Order());
     }
 
@@ -278,14 +278,14 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonNode>())!);
     }
 
-    /// <summary>Takes every message off the test's queue and returns their message ids.</summary>
-    private async Task<List<Guid>> TakeMessageIdsAsync()
+    /// <summary>Takes every message off the test's queue and returns the ids of the interactions they carry.</summary>
+    private async Task<List<Guid>> TakeInteractionIdsAsync()
     {
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var ids = new List<Guid>();
         while (await channel.BasicGetAsync(_queue, autoAck: true) is { } message)
-            ids.Add(Guid.Parse(message.BasicProperties.MessageId!));
+            ids.AddRange(GatewayFactory.InteractionsOf(message.Body).Select(interaction => interaction["interactionId"]!.GetValue<Guid>()));
         return ids;
     }
 
