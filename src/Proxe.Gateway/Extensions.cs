@@ -66,6 +66,7 @@ public static class Extensions
         builder.Services.AddOptions<PublishingOptions>().BindConfiguration(PublishingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddKeyedSingleton(InteractionPublisher.PipelineKey, (sp, _) =>
             InteractionPublisher.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<InteractionBundler>();
         builder.Services.AddSingleton<IInteractionPublisher, InteractionPublisher>();
         builder.Services.AddExceptionHandler<BrokerUnavailableHandler>();
         builder.Services.AddHttpContextAccessor();

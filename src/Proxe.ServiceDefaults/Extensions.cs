@@ -24,6 +24,9 @@ public static class Extensions
     /// <summary>MassTransit 8 names both its ActivitySource and its Meter "MassTransit".</summary>
     const string MassTransitTelemetry = "MassTransit";
 
+    /// <summary>PROXe's own spans, where no library makes one (a message shared by several requests).</summary>
+    public const string ProxeTelemetry = "Proxe";
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.ConfigureOpenTelemetry();
@@ -62,7 +65,7 @@ public static class Extensions
                 .SetSampler(exportOtlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbeOrScrape(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddSource(MassTransitTelemetry)
+                .AddSource(MassTransitTelemetry, ProxeTelemetry)
                 .AddNpgsql());
 
         if (exportOtlp)

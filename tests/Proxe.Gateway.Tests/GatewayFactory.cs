@@ -24,6 +24,10 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
     public static IEnumerable<JsonNode> InteractionsOf(ReadOnlyMemory<byte> body) =>
         JsonNode.Parse(body.Span)!["message"]!["interactions"]!.AsArray().Select(interaction => interaction!);
 
+    /// <summary>How many interactions the messages in a queue carry; they stay in the queue.</summary>
+    public static async Task<int> CountInteractionsAsync(RabbitMqFixture rabbit, string queue) =>
+        (await rabbit.PeekMessagesAsync(queue, 10_000)).Sum(message => JsonNode.Parse(message.Payload)!["message"]!["interactions"]!.AsArray().Count);
+
     private readonly string _ownSpool = NewSpoolDirectory();
 
     /// <summary>A fresh folder for a spool; the caller deletes it.</summary>

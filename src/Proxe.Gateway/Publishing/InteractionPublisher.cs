@@ -9,7 +9,8 @@ using Proxe.Messaging;
 namespace Proxe.Gateway.Publishing;
 
 /// <summary>
-/// Publishes through MassTransit with publisher confirms, each message mandatory, under a timeout and a circuit breaker.
+/// Publishes through MassTransit with publisher confirms, each message mandatory, under a timeout and a circuit breaker,
+/// in messages shared with other requests (<see cref="InteractionBundler"/>).
 /// When the broker cannot take a request (unreachable, circuit open, no confirm in time, nack, no queue bound), the
 /// request goes whole into the spool, fsync'd, and the drain publishes it later: either way the caller may answer 2xx.
 /// While the broker is away (<see cref="BrokerOutage"/>) new requests go straight to the spool, behind the backlog;
@@ -17,8 +18,7 @@ namespace Proxe.Gateway.Publishing;
 /// spool always drains, even under more load than the drain alone could carry.
 /// </summary>
 public sealed class InteractionPublisher(
-    IBus bus,
-    [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline,
+    InteractionBundler bundler,
     InteractionSpool spool,
     BrokerOutage outage,
     IOptions<SpoolOptions> spoolOptions,
@@ -53,10 +53,7 @@ public sealed class InteractionPublisher(
 
         try
         {
-            await pipeline.ExecuteAsync(
-                static async (state, token) => await PublishAllAsync(state.Bus, state.Interactions, token),
-                (Interactions: interactions, Bus: bus),
-                cancellationToken);
+            await bundler.PublishAsync(interactions, cancellationToken);
             return;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -116,12 +113,6 @@ public sealed class InteractionPublisher(
         if (httpContextAccessor.HttpContext is { } http)
             http.Response.Headers[SpooledHeader] = "true";
     }
-
-    /// <summary>One message per channel: the broker's and the workers' costs are per message, not per interaction.</summary>
-    internal static Task PublishAllAsync(IBus bus, IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
-        Task.WhenAll(interactions.GroupBy(i => i.Channel).Select(channel => bus.Publish(
-            new ChannelInteractionsReceived { Channel = channel.Key, Interactions = channel.ToList() },
-            MessagingTopology.ConfigureInteractionPublish, cancellationToken)));
 
     /// <summary>
     /// Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not the caller's own

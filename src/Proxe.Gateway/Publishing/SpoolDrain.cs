@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Proxe.Contracts;
+using Proxe.Messaging;
 
 namespace Proxe.Gateway.Publishing;
 
@@ -78,7 +80,7 @@ public sealed class SpoolDrain(
     {
         using var timeout = new CancellationTokenSource(publishing.Value.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-        var publishes = new List<Task>(batch.Count);
+        var interactions = new List<ChannelInteractionReceived>();
         foreach (var record in batch)
         {
             if (record.Payload is null)
@@ -88,10 +90,9 @@ public sealed class SpoolDrain(
                 continue;
             }
 
-            IReadOnlyList<Proxe.Contracts.ChannelInteractionReceived> interactions;
             try
             {
-                interactions = SpooledInteractions.Deserialize(record.Payload);
+                interactions.AddRange(SpooledInteractions.Deserialize(record.Payload));
             }
             catch (JsonException ex)
             {
@@ -100,10 +101,13 @@ public sealed class SpoolDrain(
                 continue;
             }
 
-            publishes.Add(InteractionPublisher.PublishAllAsync(bus, interactions, linked.Token));
         }
 
-        await Task.WhenAll(publishes);
+        // Messages shared between requests, as on the live path (InteractionBundler).
+        await Task.WhenAll(interactions.GroupBy(i => i.Channel)
+            .SelectMany(channel => channel.Chunk(InteractionBundler.MaxInteractionsPerMessage))
+            .Select(bundle => bus.Publish(new ChannelInteractionsReceived { Channel = bundle[0].Channel, Interactions = bundle },
+                MessagingTopology.ConfigureInteractionPublish, linked.Token)));
     }
 
     /// <summary>At most every 30 s while the spool holds requests, so a long outage stays visible in the logs.</summary>

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Polly;
+using Proxe.Contracts;
+using Proxe.Gateway.Contract;
+using Proxe.Gateway.Publishing;
+using Proxe.Testing;
+using RabbitMQ.Client;
+
+namespace Proxe.Gateway.Tests.Publishing;
+
+/// <summary>Group commit: what requests hand in while their channel waits for a confirm leaves together in one message.</summary>
+public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    const string RequestSource = "Proxe.Gateway.Tests.Requests";
+    static readonly ActivitySource Requests = new(RequestSource);
+
+    [Fact]
+    public async Task Requests_that_arrive_while_a_message_awaits_its_confirm_leave_together_in_the_next_one_which_links_their_traces()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient(); // starts the bus
+        var spans = new List<Activity>();
+        using var listener = Listen(spans);
+        var hold = new HoldFirstExecution();
+        var bundler = new InteractionBundler(gateway.Services.GetRequiredService<IBus>(),
+            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build());
+
+        var (first, firstSpan) = PublishInOwnSpan(bundler, "first");
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        // A channel sends one message at a time: these wait behind the first (handed in synchronously, so in this order).
+        var behind = new[] { "second", "third", "fourth" }.Select(id => PublishInOwnSpan(bundler, id)).ToList();
+        var otherChannel = PublishInOwnSpan(bundler, "voice-call", Channels.Voice);
+        await otherChannel.Publish.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(first.IsCompleted || behind.Any(request => request.Publish.IsCompleted));
+
+        hold.Release();
+        await Task.WhenAll(behind.Select(request => request.Publish).Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var messages = await TakeAsync(queue);
+        Assert.Equal(3, messages.Count);
+        Assert.Contains([Id("first")], messages);
+        Assert.Contains([Id("second"), Id("third"), Id("fourth")], messages);
+        Assert.Contains([Id("voice-call", Channels.Voice)], messages);
+
+        // Each request's trace reaches its publish: the shared one is a child of the first request and links the others.
+        var shared = Assert.Single(spans, span => span.OperationName == "publish interactions");
+        Assert.Equal(behind[0].Span.SpanId, shared.ParentSpanId);
+        Assert.Equal(behind.Skip(1).Select(request => request.Span.SpanId), shared.Links.Select(link => link.Context.SpanId));
+        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId);
+        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId);
+        foreach (var span in behind.Select(request => request.Span).Append(firstSpan).Append(otherChannel.Span))
+            span.Stop();
+    }
+
+    /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
+    static (Task Publish, Activity Span) PublishInOwnSpan(InteractionBundler bundler, string eventId, string channel = Channels.Web)
+    {
+        Activity.Current = null;
+        var request = Requests.StartActivity(eventId)!;
+        var publish = bundler.PublishAsync([Interaction(eventId, channel)], CancellationToken.None);
+        Activity.Current = null;
+        return (publish, request);
+    }
+
+    static Guid Id(string eventId, string channel = Channels.Web) => InteractionIds.For("acme", channel, eventId);
+
+    static ChannelInteractionReceived Interaction(string eventId, string channel) => new()
+    {
+        InteractionId = Id(eventId, channel),
+        Channel = channel,
+        Brand = "acme",
+        ExternalEventId = eventId,
+        OccurredAt = DateTimeOffset.UtcNow,
+        ReceivedAt = DateTimeOffset.UtcNow,
+        Customer = new CustomerInfo { Phone = "+14155550100", PhoneNormalized = "14155550100" },
+        SessionKey = $"session-{eventId}",
+        Message = new InteractionMessage { Sender = Senders.Customer, Content = "hello" },
+    };
+
+    /// <summary>MassTransit's and PROXe's spans as they end, with the test's request spans sampled too.</summary>
+    static ActivityListener Listen(List<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or ServiceDefaults.Extensions.ProxeTelemetry or RequestSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (spans)
+                    spans.Add(activity);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    /// <summary>The interaction ids of each message in the queue.</summary>
+    async Task<List<List<Guid>>> TakeAsync(string queue)
+    {
+        await rabbit.WaitForQueueDepthAsync(queue, 3, TimeSpan.FromSeconds(30));
+        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var messages = new List<List<Guid>>();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+            messages.Add(GatewayFactory.InteractionsOf(result.Body).Select(node => node["interactionId"]!.GetValue<Guid>()).ToList());
+        return messages;
+    }
+
+    /// <summary>Holds the first publish, as a broker slow to confirm would, until the test releases it.</summary>
+    sealed class HoldFirstExecution : ResilienceStrategy
+    {
+        readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        int _executions;
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _release.SetResult();
+
+        protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
+        {
+            if (Interlocked.Increment(ref _executions) == 1)
+            {
+                _entered.SetResult();
+                await _release.Task;
+            }
+            return await callback(context, state);
+        }
+
+        public sealed class Options : ResilienceStrategyOptions;
+    }
+}
