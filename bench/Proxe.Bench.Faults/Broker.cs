@@ -99,8 +99,9 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
     {
         var queue = MessagingTopology.QueueFor(channel);
         var bindings = await _http.GetFromJsonAsync<List<Binding>>($"bindings/{_vhost}", cancellationToken) ?? [];
-        // The message type's exchange routes by channel, to the endpoint's exchange (MassTransit) or to its queue.
-        var route = bindings.FirstOrDefault(b => b.RoutingKey == channel && b.Source.Length > 0 && (b.Destination == queue))
+        // The exchange of what the gateway publishes routes by channel, to the endpoint's exchange (MassTransit) or to its queue.
+        var route = bindings.FirstOrDefault(b => b.RoutingKey == channel && b.Source.EndsWith($":{nameof(ChannelInteractionsReceived)}", StringComparison.Ordinal)
+                                                 && b.Destination == queue)
             ?? throw new InvalidOperationException($"No binding with routing key '{channel}' to {queue}: {string.Join("; ", bindings.Select(b => $"{b.Source}->{b.Destination}:{b.RoutingKey}"))}");
 
         var hold = new ChannelHold(channel, $"faults-held-{channel}", route.Source, route.Destination, route.DestinationType == "exchange" ? "e" : "q");

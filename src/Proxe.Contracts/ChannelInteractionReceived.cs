@@ -4,8 +4,9 @@ namespace Proxe.Contracts;
 
 /// <summary>
 /// One customer contact (message, call event, engagement) accepted by the gateway.
-/// Never rename; add fields only. InteractionId is deterministic (brand + channel + external event id)
-/// and doubles as the MassTransit MessageId, so a provider retry is the same message.
+/// Never rename; add fields only. InteractionId is deterministic (brand + channel + external event id), so a
+/// provider retry is the same interaction. Published in a <see cref="ChannelInteractionsReceived"/>; alone (with the
+/// interaction id as MessageId) only by earlier versions and for a culprit on its way to _error.
 /// </summary>
 public record ChannelInteractionReceived
 {

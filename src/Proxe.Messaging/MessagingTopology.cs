@@ -26,7 +26,7 @@ public static class MessagingTopology
 
     /// <summary>
     /// Durable, and mandatory so a channel without a bound queue returns the message instead of dropping it. A single
-    /// interaction's MessageId is its interaction id, so a provider's retry is the same message.
+    /// interaction's MessageId is its interaction id: a failed batch's error routing recognises its culprits by it.
     /// </summary>
     public static void ConfigureInteractionPublish<T>(PublishContext<T> context) where T : class
     {

@@ -4,8 +4,8 @@ using System.Text;
 namespace Proxe.Gateway.Contract;
 
 /// <summary>
-/// Deterministic interaction ids: a provider retry of the same event gets the same id, which is also the
-/// MassTransit MessageId, so workers see a redelivery rather than a new interaction.
+/// Deterministic interaction ids: a provider retry of the same event gets the same id, so workers see a
+/// redelivery rather than a new interaction.
 /// </summary>
 public static class InteractionIds
 {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Polly;
 using Proxe.Contracts;
 using Proxe.Messaging;
@@ -12,33 +13,43 @@ namespace Proxe.Gateway.Publishing;
 /// while it waits for its confirm leave together in the next one. A request alone publishes at once; under load one
 /// message carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
 /// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
-/// (the broker is failing: they spool now rather than wait for their own timeout).
+/// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
+/// the publish timeout in all gives up with a <see cref="TimeoutException"/>.
 /// </summary>
-public sealed class InteractionBundler(IBus bus, [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline)
+public sealed class InteractionBundler(
+    IBus bus,
+    [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline,
+    IOptions<PublishingOptions> options)
 {
-    /// <summary>Interactions of one channel in one message, at most (a request's own may exceed it; they are never split).</summary>
+    /// <summary>Interactions of one channel in one message, at most (unless one request alone has more).</summary>
     public const int MaxInteractionsPerMessage = 200;
 
     static readonly ActivitySource Telemetry = new(ServiceDefaults.Extensions.ProxeTelemetry);
 
     readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    /// <summary>Completes once every interaction is confirmed by the broker, or throws what the publish threw.</summary>
+    /// <summary>Completes once every interaction is confirmed by the broker, or throws what their message's publish threw.</summary>
     public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
         Task.WhenAll(interactions.GroupBy(i => i.Channel)
-            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(this, key)).PublishAsync(channel.ToList(), cancellationToken)));
+            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, PublishMessageAsync))
+                .PublishAsync(channel.ToList(), options.Value.Timeout, cancellationToken)));
+
+    /// <summary>The messages for interactions that need no group commit (the spool drain's): per channel, up to the maximum each.</summary>
+    public static IEnumerable<ChannelInteractionsReceived> Messages(IEnumerable<ChannelInteractionReceived> interactions) =>
+        interactions.GroupBy(i => i.Channel)
+            .SelectMany(channel => channel.Chunk(MaxInteractionsPerMessage))
+            .Select(chunk => new ChannelInteractionsReceived { Channel = chunk[0].Channel, Interactions = chunk });
 
     async Task PublishMessageAsync(string channel, IReadOnlyList<Waiting> requests)
     {
         var message = new ChannelInteractionsReceived { Channel = channel, Interactions = requests.SelectMany(r => r.Interactions).ToList() };
-        var outer = Activity.Current;
-        // A message of one request publishes in that request's span; one shared by several in a span of its own, a child
-        // of the first request's span that links the others' (OpenTelemetry's convention for batches).
-        Activity.Current = requests is [{ Span: { IsStopped: false } span }] ? span : null;
-        using var shared = requests.Count > 1
-            ? Telemetry.StartActivity("publish interactions", ActivityKind.Internal, requests[0].Trace,
-                links: requests.Skip(1).Where(r => r.Trace != default).Select(r => new ActivityLink(r.Trace)))
-            : null;
+        // One waiting request publishes in its own span. Otherwise the publish gets a span of its own, a child of the
+        // first request's span that links the others' (OpenTelemetry's convention for batches).
+        using var shared = requests is [{ Span.IsStopped: false }]
+            ? null
+            : Telemetry.StartActivity("publish interactions", ActivityKind.Internal, requests[0].Trace,
+                links: requests.Skip(1).Where(r => r.Trace != default).Select(r => new ActivityLink(r.Trace)));
+        Activity.Current = shared ?? requests[0].Span;
         try
         {
             await pipeline.ExecuteAsync(
@@ -46,27 +57,28 @@ public sealed class InteractionBundler(IBus bus, [FromKeyedServices(InteractionP
                 (Bus: bus, Message: message),
                 CancellationToken.None);
         }
-        finally
+        catch (Exception exception)
         {
-            Activity.Current = outer;
+            shared?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
         }
     }
 
-    sealed record Waiting(IReadOnlyList<ChannelInteractionReceived> Interactions, Activity? Span, ActivityContext Trace)
+    sealed record Waiting(IReadOnlyList<ChannelInteractionReceived> Interactions, Activity? Span)
     {
+        public ActivityContext Trace => Span?.Context ?? default;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    sealed class Lane(InteractionBundler bundler, string channel)
+    sealed class Lane(string channel, Func<string, IReadOnlyList<Waiting>, Task> publish)
     {
         readonly Lock _gate = new();
         readonly List<Waiting> _waiting = [];
         bool _publishing;
 
-        public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken)
+        public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var span = Activity.Current;
-            var request = new Waiting(interactions, span, span?.Context ?? default);
+            var request = new Waiting(interactions, Activity.Current);
             bool start;
             lock (_gate)
             {
@@ -75,31 +87,36 @@ public sealed class InteractionBundler(IBus bus, [FromKeyedServices(InteractionP
                 _publishing = true;
             }
             if (start)
-                _ = Task.Run(PublishWhileAnyWaitAsync, CancellationToken.None);
-            return request.Done.Task.WaitAsync(cancellationToken);
+                // The loop outlives this request: it must not carry its span, log scope or other async-local state.
+                using (ExecutionContext.SuppressFlow())
+                    _ = Task.Run(PublishWhileAnyWaitAsync, CancellationToken.None);
+            return request.Done.Task.WaitAsync(timeout, cancellationToken);
         }
 
         async Task PublishWhileAnyWaitAsync()
         {
-            while (Take() is { } requests)
+            try
             {
-                try
+                while (Take() is { } requests)
                 {
-                    await bundler.PublishMessageAsync(channel, requests);
-                    foreach (var request in requests)
-                        request.Done.TrySetResult();
-                }
-                catch (Exception exception)
-                {
-                    List<Waiting> behind;
-                    lock (_gate)
+                    try
                     {
-                        behind = [.. _waiting];
-                        _waiting.Clear();
+                        await publish(channel, requests);
+                        foreach (var request in requests)
+                            request.Done.TrySetResult();
                     }
-                    foreach (var request in requests.Concat(behind))
-                        request.Done.TrySetException(exception);
+                    catch (Exception exception)
+                    {
+                        foreach (var request in requests.Concat(TakeAll()))
+                            request.Done.TrySetException(exception);
+                    }
                 }
+            }
+            catch (Exception exception)
+            {
+                // Not expected; but a lane that stopped while marked busy would leave every later request waiting.
+                foreach (var request in TakeAll(stop: true))
+                    request.Done.TrySetException(exception);
             }
         }
 
@@ -121,6 +138,18 @@ public sealed class InteractionBundler(IBus bus, [FromKeyedServices(InteractionP
                 var requests = _waiting.GetRange(0, take);
                 _waiting.RemoveRange(0, take);
                 return requests;
+            }
+        }
+
+        List<Waiting> TakeAll(bool stop = false)
+        {
+            lock (_gate)
+            {
+                var all = _waiting.ToList();
+                _waiting.Clear();
+                if (stop)
+                    _publishing = false;
+                return all;
             }
         }
     }

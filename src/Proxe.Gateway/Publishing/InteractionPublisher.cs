@@ -76,6 +76,11 @@ public sealed class InteractionPublisher(
             outage.Begin();
             logger.LogWarning("Spooling {Count} interaction(s): the broker did not confirm within {Timeout}", interactions.Count, ex.Timeout);
         }
+        catch (TimeoutException)
+        {
+            outage.Begin();
+            logger.LogWarning("Spooling {Count} interaction(s): waiting for the broker took longer than the publish timeout", interactions.Count);
+        }
         catch (Exception ex)
         {
             outage.Begin();
@@ -83,7 +88,7 @@ public sealed class InteractionPublisher(
         }
 
         // Some of the request may have reached the broker before the fault: spooling all of it publishes those twice,
-        // and their message ids (the interaction ids) make the second copy a no-op for the workers.
+        // and their deterministic interaction ids make the second copy a no-op for the workers.
         await SpoolAsync(record, interactions, cancellationToken);
     }
 
@@ -115,8 +120,8 @@ public sealed class InteractionPublisher(
     }
 
     /// <summary>
-    /// Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not the caller's own
-    /// cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
+    /// Runs once per message (InteractionBundler). Breaker outside the timeout, so timeouts count as failures. Only
+    /// broker faults count: not a cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
     /// (the request's own data; serialized before publishing, so it should never get here).
     /// </summary>
     public static ResiliencePipeline CreatePipeline(PublishingOptions options, TimeProvider timeProvider) =>

@@ -7,11 +7,14 @@ public sealed class PublishingOptions
 {
     public const string Section = "Proxe:Publishing";
 
-    /// <summary>Upper bound for publishing a whole request, confirms included.</summary>
+    /// <summary>
+    /// Upper bound for one message's publish, confirm included, and for a request's whole wait (behind its channel's
+    /// message in flight, then its own); past it the request is spooled.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Requests within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>
+    /// <summary>Messages published within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>
     [Range(2, 1000)]
     public int MinimumThroughput { get; set; } = 5;
 

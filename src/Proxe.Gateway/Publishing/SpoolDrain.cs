@@ -98,16 +98,11 @@ public sealed class SpoolDrain(
             {
                 logger.LogError("Skipped a spooled request of {Count} interaction(s) spooled at {SpooledAt:O}: unreadable ({Error})",
                     record.Interactions, record.SpooledAt, ex.GetType().Name);
-                continue;
             }
-
         }
 
-        // Messages shared between requests, as on the live path (InteractionBundler).
-        await Task.WhenAll(interactions.GroupBy(i => i.Channel)
-            .SelectMany(channel => channel.Chunk(InteractionBundler.MaxInteractionsPerMessage))
-            .Select(bundle => bus.Publish(new ChannelInteractionsReceived { Channel = bundle[0].Channel, Interactions = bundle },
-                MessagingTopology.ConfigureInteractionPublish, linked.Token)));
+        await Task.WhenAll(InteractionBundler.Messages(interactions)
+            .Select(message => bus.Publish(message, MessagingTopology.ConfigureInteractionPublish, linked.Token)));
     }
 
     /// <summary>At most every 30 s while the spool holds requests, so a long outage stays visible in the logs.</summary>

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Proxe.Contracts;
 using Proxe.Messaging;
 using Proxe.Workers.Persistence;
@@ -12,7 +13,7 @@ namespace Proxe.Workers.Interactions;
 /// recorded must still leave, while the culprits go on to _error alone: a single delivery by failing the batch for it,
 /// an interaction of a bundle by being published alone (it then fails on its own, with its own retries and fault headers).
 /// </summary>
-public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions, ProxeMetrics metrics)
+public abstract class InteractionBatchConsumer(InteractionRecorder recorder, SessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
     : IConsumer<Batch<ChannelInteractionReceived>>, IConsumer<Batch<ChannelInteractionsReceived>>
 {
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionReceived>> context)
@@ -22,12 +23,21 @@ public abstract class InteractionBatchConsumer(InteractionRecorder recorder, Ses
         MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
     }
 
+    /// <summary>
+    /// In transactions of at most <see cref="WorkerOptions.BatchMessageLimit"/> interactions, as for single ones. A culprit
+    /// is published alone before the batch is acknowledged; should the batch be tried again after that, it is published
+    /// again, and may reach _error twice (replaying either is harmless).
+    /// </summary>
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionsReceived>> context)
     {
-        var interactions = context.Message.SelectMany(delivery => delivery.Message.Interactions).ToList();
-        var outcome = await RecordAsync(context, interactions);
-        foreach (var culprit in interactions.Where(i => outcome.Refused.ContainsKey(i.InteractionId)))
-            await context.Publish(culprit, MessagingTopology.ConfigureInteractionPublish, context.CancellationToken);
+        var refused = new List<ChannelInteractionReceived>();
+        foreach (var part in context.Message.SelectMany(delivery => delivery.Message.Interactions).Chunk(options.Value.BatchMessageLimit))
+        {
+            var outcome = await RecordAsync(context, part);
+            refused.AddRange(part.Where(interaction => outcome.Refused.ContainsKey(interaction.InteractionId)));
+        }
+        await Task.WhenAll(refused.DistinctBy(interaction => interaction.InteractionId)
+            .Select(culprit => context.Publish(culprit, MessagingTopology.ConfigureInteractionPublish, context.CancellationToken)));
     }
 
     async Task<BatchOutcome> RecordAsync(ConsumeContext context, IReadOnlyList<ChannelInteractionReceived> interactions)

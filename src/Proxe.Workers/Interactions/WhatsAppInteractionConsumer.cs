@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Proxe.Messaging;
 
 namespace Proxe.Workers.Interactions;
 
-public sealed class WhatsAppInteractionConsumer(InteractionRecorder recorder, WhatsAppSessionWriter sessions, ProxeMetrics metrics) : InteractionBatchConsumer(recorder, sessions, metrics);
+public sealed class WhatsAppInteractionConsumer(InteractionRecorder recorder, WhatsAppSessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
+    : InteractionBatchConsumer(recorder, sessions, metrics, options);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Polly;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
@@ -26,8 +27,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var spans = new List<Activity>();
         using var listener = Listen(spans);
         var hold = new HoldFirstExecution();
-        var bundler = new InteractionBundler(gateway.Services.GetRequiredService<IBus>(),
-            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build());
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30));
 
         var (first, firstSpan) = PublishInOwnSpan(bundler, "first");
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -40,21 +40,67 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         hold.Release();
         await Task.WhenAll(behind.Select(request => request.Publish).Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
 
-        var messages = await TakeAsync(queue);
+        var messages = await TakeAsync(queue, 3);
         Assert.Equal(3, messages.Count);
         Assert.Contains([Id("first")], messages);
         Assert.Contains([Id("second"), Id("third"), Id("fourth")], messages);
         Assert.Contains([Id("voice-call", Channels.Voice)], messages);
 
         // Each request's trace reaches its publish: the shared one is a child of the first request and links the others.
-        var shared = Assert.Single(spans, span => span.OperationName == "publish interactions");
+        var shared = Assert.Single(spans, span => span.OperationName == "publish interactions" && span.TraceId == behind[0].Span.TraceId);
         Assert.Equal(behind[0].Span.SpanId, shared.ParentSpanId);
         Assert.Equal(behind.Skip(1).Select(request => request.Span.SpanId), shared.Links.Select(link => link.Context.SpanId));
-        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId);
-        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId);
+        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId && span.TraceId == shared.TraceId);
+        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId && span.TraceId == firstSpan.TraceId);
         foreach (var span in behind.Select(request => request.Span).Append(firstSpan).Append(otherChannel.Span))
             span.Stop();
     }
+
+    [Fact]
+    public async Task When_a_message_fails_the_requests_waiting_behind_it_fail_with_it_and_the_channel_then_publishes_again()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution();
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30));
+
+        var first = bundler.PublishAsync([Interaction("failing", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var behind = bundler.PublishAsync([Interaction("behind", Channels.Web)], CancellationToken.None);
+        hold.Release(new InvalidOperationException("the broker said no"));
+
+        Assert.Equal("the broker said no", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+        Assert.Equal("the broker said no", (await Assert.ThrowsAsync<InvalidOperationException>(() => behind)).Message);
+        await bundler.PublishAsync([Interaction("after", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([[Id("after")]], await TakeAsync(queue, 1));
+    }
+
+    [Fact]
+    public async Task A_request_waiting_behind_a_message_that_is_not_confirmed_gives_up_after_the_publish_timeout()
+    {
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution();
+        var bundler = Bundler(gateway, hold, TimeSpan.FromMilliseconds(300));
+
+        var first = bundler.PublishAsync([Interaction("stuck", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var behind = bundler.PublishAsync([Interaction("waiting", Channels.Web)], CancellationToken.None);
+
+        // The test's own patience is a different clock: the wait must end by itself, long before it.
+        Assert.Same(behind, await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.Same(first, await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(30))));
+        await Assert.ThrowsAsync<TimeoutException>(() => behind);
+        await Assert.ThrowsAsync<TimeoutException>(() => first);
+        hold.Release();
+    }
+
+    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout) =>
+        new(gateway.Services.GetRequiredService<IBus>(),
+            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
+            Options.Create(new PublishingOptions { Timeout = timeout }));
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
     static (Task Publish, Activity Span) PublishInOwnSpan(InteractionBundler bundler, string eventId, string channel = Channels.Web)
@@ -99,9 +145,9 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     /// <summary>The interaction ids of each message in the queue.</summary>
-    async Task<List<List<Guid>>> TakeAsync(string queue)
+    async Task<List<List<Guid>>> TakeAsync(string queue, uint count)
     {
-        await rabbit.WaitForQueueDepthAsync(queue, 3, TimeSpan.FromSeconds(30));
+        await rabbit.WaitForQueueDepthAsync(queue, count, TimeSpan.FromSeconds(30));
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var messages = new List<List<Guid>>();
@@ -119,7 +165,14 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
 
         public Task Entered => _entered.Task;
 
-        public void Release() => _release.SetResult();
+        /// <summary>Lets the held publish go on, or fail with <paramref name="failure"/>.</summary>
+        public void Release(Exception? failure = null)
+        {
+            if (failure is null)
+                _release.SetResult();
+            else
+                _release.SetException(failure);
+        }
 
         protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
             Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
