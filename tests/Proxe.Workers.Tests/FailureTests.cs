@@ -9,38 +9,23 @@ namespace Proxe.Workers.Tests;
 /// <summary>Messages that fail for good, crashes between commit and publish, and readiness.</summary>
 public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
 {
-    [Fact]
-    public async Task A_message_that_always_fails_lands_in_the_error_queue_with_fault_headers_while_others_flow()
+    /// <summary>Alone, or in a message shared with good interactions (as the gateway publishes them): the culprit reaches _error alone.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_interaction_that_always_fails_lands_alone_in_the_error_queue_with_fault_headers_while_others_flow(bool shared)
     {
-        var brand = Brand("poison");
+        var brand = Brand(shared ? "poison-shared" : "poison-alone");
         // messages.sender allows customer|agent|system only: the database refuses this one every time.
         var poison = Web(brand, "web-p", "web-p-bad", T0, Person("+61491570006"), new InteractionMessage { Sender = "robot", Content = "beep" });
         var good = Enumerable.Range(1, 5)
             .Select(i => Web(brand, $"web-g{i}", $"web-g{i}", T0.AddSeconds(i), Person($"+6149157010{i}"), Text($"fine {i}")))
             .ToArray();
 
-        await host.PublishAsync([poison, .. good]);
-
-        await WorkerHost.WaitUntilAsync("the good messages were recorded", async () =>
-            await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)) == 5);
-        await host.Broker.WaitForQueueDepthAsync("web-interactions_error", 1);
-        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("web-interactions_error", 10), m => m.Payload.Contains(brand));
-        Assert.Contains("PostgresException", failed.Headers["MT-Fault-ExceptionType"].GetString());
-        Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
-        Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
-        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
-    }
-
-    [Fact]
-    public async Task A_bundle_records_its_good_interactions_and_sends_one_that_always_fails_alone_to_the_error_queue()
-    {
-        var brand = Brand("bundled");
-        var poison = Web(brand, "web-bp", "web-bp-bad", T0, Person("+61491570016"), new InteractionMessage { Sender = "robot", Content = "beep" });
-        var good = Enumerable.Range(1, 5)
-            .Select(i => Web(brand, $"web-bg{i}", $"web-bg{i}", T0.AddSeconds(i), Person($"+6149157011{i}"), Text($"fine {i}")))
-            .ToArray();
-
-        await host.PublishBundleAsync([good[0], good[1], poison, .. good[2..]]);
+        if (shared)
+            await host.PublishBundleAsync([good[0], good[1], poison, .. good[2..]]);
+        else
+            await host.PublishAsync([poison, .. good]);
 
         await WorkerHost.WaitUntilAsync("the good interactions were recorded", async () =>
             await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)) == 5);
@@ -49,9 +34,11 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
             (await host.Broker.PeekMessagesAsync("web-interactions_error", 100)).Any(m => m.Payload.Contains(brand)));
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("web-interactions_error", 100), m => m.Payload.Contains(brand));
         Assert.Contains("urn:message:Proxe.Contracts:ChannelInteractionReceived", failed.Payload);
-        Assert.DoesNotContain("web-bg", failed.Payload);
+        Assert.DoesNotContain("web-g", failed.Payload);
+        Assert.Contains("PostgresException", failed.Headers["MT-Fault-ExceptionType"].GetString());
         Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
         Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
+        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
         await host.WaitForJourneyCountAsync(brand, 5);
     }
 
