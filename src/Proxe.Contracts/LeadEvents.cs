@@ -38,8 +38,8 @@ public record LeadInteractionsRecorded
 }
 
 /// <summary>
-/// Published by a channel worker once per recorded batch, after the batch committed (also for duplicates): each lead's
-/// interactions of that batch. One message per batch rather than per lead, because the journey takes them in batches anyway.
+/// Published by a channel worker once per recorded batch (per transaction), after it committed (also for duplicates):
+/// each lead's interactions of that batch. One message per batch rather than per lead, because the journey takes them in batches anyway.
 /// </summary>
 public record InteractionBatchRecorded
 {

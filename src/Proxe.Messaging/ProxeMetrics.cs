@@ -27,7 +27,7 @@ public sealed class ProxeMetrics
         "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
 
     static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
-        "Interactions per batch a channel consumer takes from its queue.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+        "Interactions a channel consumer records in one transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
 
     public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
         InteractionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));

@@ -11,7 +11,10 @@ public sealed class WorkerOptions
     [Range(1, 10_000)]
     public int PrefetchCount { get; init; } = 32;
 
-    /// <summary>Messages taken in one transaction: interactions of a channel, or the lead-journey's events.</summary>
+    /// <summary>
+    /// Messages taken in one batch (a channel's messages, or the lead-journey's events), and a channel's interactions
+    /// recorded in one transaction, at most.
+    /// </summary>
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 100;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 using Proxe.Contracts;
 using Proxe.Messaging;
 
@@ -14,7 +15,7 @@ namespace Proxe.Gateway.Publishing;
 /// message carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
 /// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
 /// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
-/// the publish timeout in all gives up with a <see cref="TimeoutException"/>.
+/// the publish timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
 /// </summary>
 public sealed class InteractionBundler(
     IBus bus,
@@ -76,7 +77,7 @@ public sealed class InteractionBundler(
         readonly List<Waiting> _waiting = [];
         bool _publishing;
 
-        public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, TimeSpan timeout, CancellationToken cancellationToken)
+        public async Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var request = new Waiting(interactions, Activity.Current);
             bool start;
@@ -87,10 +88,22 @@ public sealed class InteractionBundler(
                 _publishing = true;
             }
             if (start)
-                // The loop outlives this request: it must not carry its span, log scope or other async-local state.
-                using (ExecutionContext.SuppressFlow())
-                    _ = Task.Run(PublishWhileAnyWaitAsync, CancellationToken.None);
-            return request.Done.Task.WaitAsync(timeout, cancellationToken);
+                // The loop outlives this request: unsafe queueing keeps its span, log scope and other async-local state out.
+                ThreadPool.UnsafeQueueUserWorkItem(static lane => _ = lane.PublishWhileAnyWaitAsync(), this, preferLocal: false);
+
+            try
+            {
+                await request.Done.Task.WaitAsync(timeout, cancellationToken);
+            }
+            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+            {
+                // Not yet taken into a message: it never will be (the request spools or is abandoned).
+                lock (_gate)
+                    _waiting.Remove(request);
+                if (exception is TimeoutException)
+                    throw new TimeoutRejectedException("The broker did not confirm within the publish timeout.", timeout);
+                throw;
+            }
         }
 
         async Task PublishWhileAnyWaitAsync()

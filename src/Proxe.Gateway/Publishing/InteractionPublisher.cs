@@ -76,11 +76,6 @@ public sealed class InteractionPublisher(
             outage.Begin();
             logger.LogWarning("Spooling {Count} interaction(s): the broker did not confirm within {Timeout}", interactions.Count, ex.Timeout);
         }
-        catch (TimeoutException)
-        {
-            outage.Begin();
-            logger.LogWarning("Spooling {Count} interaction(s): waiting for the broker took longer than the publish timeout", interactions.Count);
-        }
         catch (Exception ex)
         {
             outage.Begin();

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 using Proxe.Contracts;
 using Proxe.Gateway.Contract;
 using Proxe.Gateway.Publishing;
@@ -47,11 +48,14 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Contains([Id("voice-call", Channels.Voice)], messages);
 
         // Each request's trace reaches its publish: the shared one is a child of the first request and links the others.
-        var shared = Assert.Single(spans, span => span.OperationName == "publish interactions" && span.TraceId == behind[0].Span.TraceId);
+        List<Activity> finished;
+        lock (spans)
+            finished = [.. spans];
+        var shared = Assert.Single(finished, span => span.OperationName == "publish interactions" && span.TraceId == behind[0].Span.TraceId);
         Assert.Equal(behind[0].Span.SpanId, shared.ParentSpanId);
         Assert.Equal(behind.Skip(1).Select(request => request.Span.SpanId), shared.Links.Select(link => link.Context.SpanId));
-        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId && span.TraceId == shared.TraceId);
-        Assert.Contains(spans, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId && span.TraceId == firstSpan.TraceId);
+        Assert.Contains(finished, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId && span.TraceId == shared.TraceId);
+        Assert.Contains(finished, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId && span.TraceId == firstSpan.TraceId);
         foreach (var span in behind.Select(request => request.Span).Append(firstSpan).Append(otherChannel.Span))
             span.Stop();
     }
@@ -80,6 +84,8 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     [Fact]
     public async Task A_request_waiting_behind_a_message_that_is_not_confirmed_gives_up_after_the_publish_timeout()
     {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
@@ -92,9 +98,13 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         // The test's own patience is a different clock: the wait must end by itself, long before it.
         Assert.Same(behind, await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(30))));
         Assert.Same(first, await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(30))));
-        await Assert.ThrowsAsync<TimeoutException>(() => behind);
-        await Assert.ThrowsAsync<TimeoutException>(() => first);
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => behind);
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => first);
         hold.Release();
+        // Withdrawn when it gave up: after the held message, the next one carries only what came later.
+        await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var messages = await TakeAsync(queue, 2);
+        Assert.Equal([[Id("stuck")], [Id("later")]], messages);
     }
 
     static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout) =>
