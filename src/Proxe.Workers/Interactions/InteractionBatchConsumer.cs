@@ -8,8 +8,8 @@ namespace Proxe.Workers.Interactions;
 
 /// <summary>
 /// Records a batch — interactions alone or in the gateway's shared messages — in transactions of at most
-/// BatchMessageLimit interactions, after each publishes its InteractionBatchRecorded (each lead's interactions): only after the commit, and also for duplicates, so a crash
-/// between commit and publish heals on redelivery. No outbox: when some interactions are refused, the events of those
+/// BatchMessageLimit interactions; after each, publishes its InteractionBatchRecorded (each lead's interactions): only
+/// after the commit, and also for duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are refused, the events of those
 /// recorded must still leave, while the culprits go on to _error alone: a single delivery by failing the batch for it,
 /// an interaction of a bundle by being published alone (it then fails on its own, with its own retries and fault headers).
 /// </summary>
