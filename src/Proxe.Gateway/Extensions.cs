@@ -64,8 +64,8 @@ public static class Extensions
     public static IHostApplicationBuilder AddInteractionPublishing(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PublishingOptions>().BindConfiguration(PublishingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddKeyedSingleton(InteractionPublisher.PipelineKey, (sp, _) =>
-            InteractionPublisher.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddKeyedSingleton(InteractionBundler.PipelineKey, (sp, _) =>
+            InteractionBundler.CreatePipeline(sp.GetRequiredService<IOptions<PublishingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<InteractionBundler>();
         builder.Services.AddSingleton<IInteractionPublisher, InteractionPublisher>();
         builder.Services.AddExceptionHandler<BrokerUnavailableHandler>();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Proxe.Contracts;
 using Proxe.Messaging;
@@ -19,9 +20,11 @@ namespace Proxe.Gateway.Publishing;
 /// </summary>
 public sealed class InteractionBundler(
     IBus bus,
-    [FromKeyedServices(InteractionPublisher.PipelineKey)] ResiliencePipeline pipeline,
+    [FromKeyedServices(InteractionBundler.PipelineKey)] ResiliencePipeline pipeline,
     IOptions<PublishingOptions> options)
 {
+    public const string PipelineKey = "publish";
+
     /// <summary>Interactions of one channel in one message, at most (unless one request alone has more).</summary>
     public const int MaxInteractionsPerMessage = 200;
 
@@ -64,6 +67,27 @@ public sealed class InteractionBundler(
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs once per message. Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not
+    /// a cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
+    /// (the request's own data; serialized before publishing, so it should never get here).
+    /// </summary>
+    public static ResiliencePipeline CreatePipeline(PublishingOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = options.MinimumThroughput,
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsBrokerFault),
+            })
+            .AddTimeout(options.Timeout)
+            .Build();
+
+    internal static bool IsBrokerFault(Exception exception) =>
+        exception is not (OperationCanceledException or MessageReturnedException or InteractionNotSerializableException);
 
     sealed record Waiting(IReadOnlyList<ChannelInteractionReceived> Interactions, Activity? Span)
     {

@@ -1,10 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Proxe.Contracts;
-using Proxe.Messaging;
 
 namespace Proxe.Gateway.Publishing;
 
@@ -26,8 +24,6 @@ public sealed class InteractionPublisher(
     ILogger<InteractionPublisher> logger)
     : IInteractionPublisher
 {
-    public const string PipelineKey = "publish";
-
     /// <summary>Set on a 2xx whose interactions wait in the spool rather than in RabbitMQ.</summary>
     public const string SpooledHeader = "X-Proxe-Spooled";
 
@@ -113,25 +109,4 @@ public sealed class InteractionPublisher(
         if (httpContextAccessor.HttpContext is { } http)
             http.Response.Headers[SpooledHeader] = "true";
     }
-
-    /// <summary>
-    /// Runs once per message (InteractionBundler). Breaker outside the timeout, so timeouts count as failures. Only
-    /// broker faults count: not a cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
-    /// (the request's own data; serialized before publishing, so it should never get here).
-    /// </summary>
-    public static ResiliencePipeline CreatePipeline(PublishingOptions options, TimeProvider timeProvider) =>
-        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = options.MinimumThroughput,
-                SamplingDuration = options.SamplingDuration,
-                BreakDuration = options.BreakDuration,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsBrokerFault),
-            })
-            .AddTimeout(options.Timeout)
-            .Build();
-
-    internal static bool IsBrokerFault(Exception exception) =>
-        exception is not (OperationCanceledException or MessageReturnedException or InteractionNotSerializableException);
 }

@@ -30,7 +30,7 @@ public sealed class CircuitBreakerTests(RabbitMqFixture rabbit) : IClassFixture<
     [Fact]
     public async Task Broker_timeouts_open_the_circuit_which_then_rejects_without_calling_the_broker_until_the_break_is_over()
     {
-        var pipeline = InteractionPublisher.CreatePipeline(Options, _time);
+        var pipeline = InteractionBundler.CreatePipeline(Options, _time);
         var calls = 0;
         Func<CancellationToken, ValueTask> brokerThatNeverConfirms = async token =>
         {
@@ -64,7 +64,7 @@ public sealed class CircuitBreakerTests(RabbitMqFixture rabbit) : IClassFixture<
     [Fact]
     public async Task Returned_messages_unserializable_data_and_the_callers_cancellation_never_open_the_circuit()
     {
-        var pipeline = InteractionPublisher.CreatePipeline(Options, _time);
+        var pipeline = InteractionBundler.CreatePipeline(Options, _time);
         Exception[] notBrokerFaults =
         [
             new MessageReturnedException("NO_ROUTE: no queue is bound for the routing key"),
@@ -84,8 +84,8 @@ public sealed class CircuitBreakerTests(RabbitMqFixture rabbit) : IClassFixture<
 
         await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; });
         Assert.Equal(16, calls);
-        Assert.True(InteractionPublisher.IsBrokerFault(new IOException("connection reset")));
-        Assert.True(InteractionPublisher.IsBrokerFault(new TimeoutRejectedException()));
+        Assert.True(InteractionBundler.IsBrokerFault(new IOException("connection reset")));
+        Assert.True(InteractionBundler.IsBrokerFault(new TimeoutRejectedException()));
     }
 
     [Fact]
