@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -33,6 +34,7 @@ public static class Extensions
         builder.Services.AddNpgsqlDataSource(connectionString, ConfigureDataSource);
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddHostedService<StatsCompactor>();
+        builder.Services.AddHostedService<JourneyMemoryPruner>();
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddSingleton<InteractionRecorder>();
@@ -48,8 +50,18 @@ public static class Extensions
     /// The workers never change a session's state (only SET LOCAL and transaction-scoped advisory locks), so a pooled
     /// connection is not reset when returned: Npgsql still rolls back a transaction left open, and the reset statements
     /// would run once per batch and once per journey event.
+    /// SQL spans are started only inside a recorded trace: Npgsql copies a batch's whole text for its span before the
+    /// sampler is asked, which was a fifth of the workers' allocations with tracing off.
     /// </summary>
-    public static void ConfigureDataSource(NpgsqlDataSourceBuilder dataSource) => dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+    public static void ConfigureDataSource(NpgsqlDataSourceBuilder dataSource)
+    {
+        dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        dataSource.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => InRecordedTrace)
+            .ConfigureBatchFilter(_ => InRecordedTrace));
+    }
+
+    static bool InRecordedTrace => Activity.Current?.Recorded == true;
 
     static void AddMessaging(this IHostApplicationBuilder builder)
     {

@@ -55,6 +55,10 @@ public sealed class WorkerOptions
     /// <summary>A paused endpoint starts consuming again after this; if the outage lasts, it pauses again.</summary>
     public TimeSpan PauseRestartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the journey remembers an interaction it folded in, and so recognises its redelivery or replay (lead_journey_interactions).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan JourneyMemory { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>How often the dashboard stats' deltas are moved into their rollups (<see cref="Stats.StatsCompactor"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StatsCompactionInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -30,14 +30,15 @@ public sealed class LeadJourneyStateTests
     }
 
     [Fact]
-    public void A_redelivered_interaction_changes_nothing_but_is_counted_as_folded()
+    public void Only_first_sightings_are_folded_once_and_every_event_counts_as_taken()
     {
         var journey = new LeadJourneyState();
-        var once = Recorded(Channels.Web, T0);
-        journey.Apply(new LeadInteractionsRecorded { LeadId = Lead, Brand = "b", Interactions = [once, once, once] });
+        var (once, seenBefore) = (Recorded(Channels.Web, T0), Recorded(Channels.Web, T0.AddMinutes(1)));
+        var firstSightings = new HashSet<Guid> { once.InteractionId };
+        journey.Advance(new LeadInteractionsRecorded { LeadId = Lead, Brand = "b", Interactions = [once, seenBefore, once] }, firstSightings, T0);
 
-        Assert.Equal((1, 1), (journey.Channels[Channels.Web].Interactions, journey.Channels[Channels.Web].Messages));
-        Assert.Equal([once.InteractionId], journey.RecentInteractionIds);
+        Assert.Equal((1, 1, T0), (journey.Channels[Channels.Web].Interactions, journey.Channels[Channels.Web].Messages, journey.LastInteractionAt));
+        Assert.Empty(firstSightings);
         Assert.Equal(3, journey.Folded);
     }
 
@@ -52,19 +53,6 @@ public sealed class LeadJourneyStateTests
         var web = journey.Channels[Channels.Web];
         Assert.Equal(("wants a visit", 3, 2), (web.LatestSummary, web.Interactions, web.Messages));
         Assert.Equal(("confirmed", new DateOnly(2025, 3, 9), T0.AddMinutes(20)), (journey.Booking!.Status, journey.Booking.Date, journey.Booking.UpdatedAt));
-    }
-
-    [Fact]
-    public void Only_the_most_recent_interaction_ids_are_remembered()
-    {
-        var journey = new LeadJourneyState();
-        var ids = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
-        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
-            journey.Apply(Recorded(Channels.Social, T0.AddSeconds(i), id));
-
-        Assert.Equal(256, journey.RecentInteractionIds.Count);
-        Assert.Equal(ids.TakeLast(256), journey.RecentInteractionIds);
-        Assert.Equal(300, journey.Channels[Channels.Social].Interactions);
     }
 
     [Fact]

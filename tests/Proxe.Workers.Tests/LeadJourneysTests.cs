@@ -142,6 +142,65 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal([1, "web"], rows[other]);
     }
 
+    [Fact]
+    public async Task A_redelivery_after_hundreds_of_newer_interactions_is_recognised_and_ids_an_older_state_lists_count_as_folded()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var (busy, upgraded) = (await CreateLeadAsync(dataSource, "journeys-f"), await CreateLeadAsync(dataSource, "journeys-f"));
+        var first = Recorded(busy, "journeys-f", Channels.Web, Make.T0);
+        var newer = Enumerable.Range(1, 300).Select(i => Recorded(busy, "journeys-f", Channels.Web, Make.T0.AddSeconds(i))).ToArray();
+        await journeys.ApplyAsync([Events(busy, first)], _ => Task.CompletedTask, CancellationToken.None);
+        await journeys.ApplyAsync([Events(busy, newer)], _ => Task.CompletedTask, CancellationToken.None);
+
+        // A journey saved by a version before migration 008 lists the interactions it folded in its state.
+        var folded = Recorded(upgraded, "journeys-f", Channels.Web, Make.T0);
+        await journeys.ApplyAsync([Events(upgraded, Recorded(upgraded, "journeys-f", Channels.Web, Make.T0.AddSeconds(-1)))], _ => Task.CompletedTask, CancellationToken.None);
+        await using (var legacy = dataSource.CreateCommand(
+            "UPDATE lead_journeys SET state = jsonb_set(state, '{recent_interaction_ids}', jsonb_build_array(@id::text)) WHERE correlation_id = @lead"))
+        {
+            legacy.Parameters.AddWithValue("id", folded.InteractionId);
+            legacy.Parameters.AddWithValue("lead", upgraded);
+            await legacy.ExecuteNonQueryAsync();
+        }
+
+        await journeys.ApplyAsync([Events(busy, first), Events(upgraded, folded, Recorded(upgraded, "journeys-f", Channels.Voice, Make.T0))],
+            _ => Task.CompletedTask, CancellationToken.None);
+
+        var rows = await RowsAsync(dataSource, """
+            SELECT j.correlation_id, j.version, (j.state -> 'channels' -> 'web' ->> 'interactions')::int, j.state ? 'recent_interaction_ids',
+                   (SELECT count(*)::int FROM lead_journey_interactions i WHERE i.lead_id = j.correlation_id)
+            FROM lead_journeys j WHERE j.brand = 'journeys-f'
+            """);
+        Assert.Equal([302, 301, false, 301], rows[busy]);
+        Assert.Equal([3, 1, false, 3], rows[upgraded]);
+    }
+
+    [Fact]
+    public async Task The_pruner_forgets_only_interactions_folded_longer_ago_than_the_journeys_memory()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var lead = await CreateLeadAsync(dataSource, "journeys-g");
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO lead_journey_interactions (lead_id, interaction_id, brand, folded_at)
+            SELECT @lead, gen_random_uuid(), 'journeys-g', now() - make_interval(days => d) FROM generate_series(0, 10) AS d, generate_series(1, 1000)
+            """))
+        {
+            insert.Parameters.AddWithValue("lead", lead);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var pruner = new JourneyMemoryPruner(dataSource, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { JourneyMemory = TimeSpan.FromDays(4.5) }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<JourneyMemoryPruner>.Instance);
+
+        Assert.Equal(6_000, await pruner.PruneAsync(CancellationToken.None));
+        await using var left = dataSource.CreateCommand(
+            "SELECT count(*), max(now() - folded_at) < interval '4 days 12 hours' FROM lead_journey_interactions WHERE brand = 'journeys-g'");
+        await using var reader = await left.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((5_000L, true), (reader.GetInt64(0), reader.GetBoolean(1)));
+    }
+
     async Task WaitForALockWaitAsync(string what)
     {
         await using var superuser = NpgsqlDataSource.Create(database.ConnectionString); // sees other sessions' wait events

@@ -102,13 +102,11 @@ public class WorkerHost : IAsyncLifetime
 
     public Task WaitForJourneyAsync(Guid interactionId) =>
         WaitUntilAsync($"the journey took interaction {interactionId} in", async () =>
-            await ScalarAsync<long>("SELECT count(*) FROM lead_journeys WHERE state -> 'recent_interaction_ids' ? @id",
-                ("id", interactionId.ToString())) == 1);
+            await ScalarAsync<long>("SELECT count(*) FROM lead_journey_interactions WHERE interaction_id = @id", ("id", interactionId)) == 1);
 
     public Task WaitForJourneyCountAsync(string brand, int interactions) =>
         WaitUntilAsync($"the journeys of {brand} took {interactions} interactions in", async () =>
-            await ScalarAsync<long>("SELECT coalesce(sum(jsonb_array_length(state -> 'recent_interaction_ids')), 0) FROM lead_journeys WHERE brand = @brand",
-                ("brand", brand)) == interactions);
+            await ScalarAsync<long>("SELECT count(*) FROM lead_journey_interactions WHERE brand = @brand", ("brand", brand)) == interactions);
 
     public static Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null) =>
         Poll.UntilAsync(what, condition, timeout);

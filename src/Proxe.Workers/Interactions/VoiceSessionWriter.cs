@@ -27,31 +27,33 @@ public sealed class VoiceSessionWriter : SessionWriter
 
     public override string Key(ChannelInteractionReceived interaction) => interaction.Voice?.CallSid ?? interaction.SessionKey;
 
+    static readonly string UpsertSql = $"""
+        INSERT INTO voice_sessions AS s (brand, lead_id, call_sid, customer_name, customer_email, customer_phone,
+            customer_phone_normalized, phone_number, caller, call_direction, call_status, last_status_sequence,
+            call_duration_seconds, recording_url, transcription, call_summary, sentiment, conversation_context,
+            user_inputs_summary, audio_quality, channel_data)
+        VALUES (@brand, @lead_id, @call_sid, @customer_name, @customer_email, @customer_phone,
+            @customer_phone_normalized, @phone_number, @caller, @call_direction, @call_status, @sequence,
+            @duration, @recording_url, @transcription, @call_summary, @sentiment, @conversation_context,
+            @user_inputs_summary, @audio_quality, @channel_data)
+        ON CONFLICT (brand, call_sid) DO UPDATE SET
+            {Coalesce("customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
+            phone_number = coalesce(s.phone_number, excluded.phone_number),
+            caller = coalesce(s.caller, excluded.caller),
+            call_direction = coalesce(s.call_direction, excluded.call_direction),
+            call_status = CASE WHEN {StatusMovesForward} THEN excluded.call_status ELSE s.call_status END,
+            last_status_sequence = greatest(s.last_status_sequence, excluded.last_status_sequence),
+            call_duration_seconds = greatest(s.call_duration_seconds, excluded.call_duration_seconds),
+            {Coalesce("recording_url", "transcription", "call_summary", "sentiment")},
+            {Coalesce("conversation_context", "user_inputs_summary", "audio_quality")},
+            channel_data = s.channel_data || excluded.channel_data
+        WHERE s.brand = excluded.brand
+        """;
+
     public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
     {
         var voice = write.Interaction.Voice;
-        return CommonCommand(connection, $"""
-            INSERT INTO voice_sessions AS s (brand, lead_id, call_sid, customer_name, customer_email, customer_phone,
-                customer_phone_normalized, phone_number, caller, call_direction, call_status, last_status_sequence,
-                call_duration_seconds, recording_url, transcription, call_summary, sentiment, conversation_context,
-                user_inputs_summary, audio_quality, channel_data)
-            VALUES (@brand, @lead_id, @call_sid, @customer_name, @customer_email, @customer_phone,
-                @customer_phone_normalized, @phone_number, @caller, @call_direction, @call_status, @sequence,
-                @duration, @recording_url, @transcription, @call_summary, @sentiment, @conversation_context,
-                @user_inputs_summary, @audio_quality, @channel_data)
-            ON CONFLICT (brand, call_sid) DO UPDATE SET
-                {Coalesce("customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
-                phone_number = coalesce(s.phone_number, excluded.phone_number),
-                caller = coalesce(s.caller, excluded.caller),
-                call_direction = coalesce(s.call_direction, excluded.call_direction),
-                call_status = CASE WHEN {StatusMovesForward} THEN excluded.call_status ELSE s.call_status END,
-                last_status_sequence = greatest(s.last_status_sequence, excluded.last_status_sequence),
-                call_duration_seconds = greatest(s.call_duration_seconds, excluded.call_duration_seconds),
-                {Coalesce("recording_url", "transcription", "call_summary", "sentiment")},
-                {Coalesce("conversation_context", "user_inputs_summary", "audio_quality")},
-                channel_data = s.channel_data || excluded.channel_data
-            WHERE s.brand = excluded.brand
-            """, write)
+        return CommonCommand(connection, UpsertSql, write)
             .With("call_sid", Key(write.Interaction))
             .With("phone_number", voice?.PhoneNumber)
             .With("caller", write.Interaction.Customer.Phone)

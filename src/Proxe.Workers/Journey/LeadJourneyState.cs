@@ -12,9 +12,6 @@ public sealed class LeadJourneyState
     public const string SingleChannel = nameof(SingleChannel);
     public const string CrossChannel = nameof(CrossChannel);
 
-    /// <summary>Enough to recognise a redelivered event; older ones are long settled.</summary>
-    const int RememberedInteractions = 256;
-
     public Guid CorrelationId { get; set; }
     public int Version { get; set; }
     public string CurrentState { get; set; } = "";
@@ -24,7 +21,13 @@ public sealed class LeadJourneyState
     public Dictionary<string, ChannelActivity> Channels { get; set; } = new(StringComparer.Ordinal);
     public BookingState? Booking { get; set; }
     public DateTimeOffset? CrossChannelPublishedAt { get; set; }
-    public List<Guid> RecentInteractionIds { get; set; } = [];
+
+    /// <summary>
+    /// The interactions folded in, as versions before migration 008 kept them; taken as folded and moved to
+    /// lead_journey_interactions when the journey is next saved (<see cref="LeadJourneys"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<Guid>? RecentInteractionIds { get; set; }
 
     /// <summary>Channels in the order the customer first used them.</summary>
     [JsonIgnore]
@@ -37,10 +40,18 @@ public sealed class LeadJourneyState
     [JsonIgnore]
     public int Folded { get; set; }
 
-    /// <summary>Folds the events in; returns the announcement when they made the journey cross-channel.</summary>
-    public LeadBecameCrossChannel? Advance(LeadInteractionsRecorded recorded, DateTimeOffset now)
+    /// <summary>
+    /// Folds in the events whose interactions are among <paramref name="firstSightings"/> (and takes them out of it: an
+    /// interaction is folded once); returns the announcement when they made the journey cross-channel.
+    /// </summary>
+    public LeadBecameCrossChannel? Advance(LeadInteractionsRecorded recorded, ISet<Guid> firstSightings, DateTimeOffset now)
     {
-        Apply(recorded);
+        foreach (var interaction in recorded.Interactions)
+        {
+            Folded++;
+            if (firstSightings.Remove(interaction.InteractionId))
+                Apply(interaction);
+        }
         if (CurrentState == CrossChannel || Channels.Count < 2)
             return null;
         CurrentState = CrossChannel;
@@ -48,23 +59,9 @@ public sealed class LeadJourneyState
         return CrossChannelEvent();
     }
 
-    /// <summary>Folds a batch's interactions of this lead in, in order.</summary>
-    public void Apply(LeadInteractionsRecorded recorded)
-    {
-        foreach (var interaction in recorded.Interactions)
-            Apply(interaction);
-    }
-
-    /// <summary>Folds one event in. A redelivered event changes nothing; an older one never moves the touchpoint back.</summary>
+    /// <summary>Folds one interaction in; an older one never moves the touchpoint back.</summary>
     public void Apply(LeadInteractionRecorded recorded)
     {
-        Folded++;
-        if (RecentInteractionIds.Contains(recorded.InteractionId))
-            return;
-        RecentInteractionIds.Add(recorded.InteractionId);
-        if (RecentInteractionIds.Count > RememberedInteractions)
-            RecentInteractionIds.RemoveRange(0, RecentInteractionIds.Count - RememberedInteractions);
-
         Brand = recorded.Brand;
         if (LastInteractionAt is null || recorded.OccurredAt >= LastInteractionAt)
         {

@@ -49,11 +49,14 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                 }
 
                 var now = clock.GetUtcNow();
+                var firstSightings = await FirstSightingsAsync(connection, journeys, pending, cancellationToken);
                 foreach (var journey in journeys)
                 {
+                    var unseen = firstSightings[journey.CorrelationId];
                     foreach (var recorded in pending[journey.CorrelationId])
-                        if (journey.Advance(recorded, now) is { } announcement)
+                        if (journey.Advance(recorded, unseen, now) is { } announcement)
                             announcements.Add(announcement);
+                    journey.RecentInteractionIds = null;
                     pending.Remove(journey.CorrelationId);
                 }
                 await SaveAsync(connection, journeys, cancellationToken);
@@ -93,6 +96,40 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
             journeys[leadId] = journey;
         }
         return journeys.Values.ToList();
+    }
+
+    /// <summary>
+    /// Remembers the events' interactions in lead_journey_interactions and returns, per lead, those it had not folded
+    /// before: a redelivered or replayed event is recognised for as long as its row is kept. Only locked leads' rows are
+    /// written, so no other transaction waits on them. Ids a journey's state still lists (versions before migration 008)
+    /// are remembered too and count as folded.
+    /// </summary>
+    static async Task<Dictionary<Guid, HashSet<Guid>>> FirstSightingsAsync(NpgsqlConnection connection, IReadOnlyList<LeadJourneyState> journeys,
+        IReadOnlyDictionary<Guid, List<LeadInteractionsRecorded>> pending, CancellationToken cancellationToken)
+    {
+        var folded = journeys.SelectMany(journey => (journey.RecentInteractionIds ?? []).Select(id => (Lead: journey.CorrelationId, Interaction: id)))
+            .ToHashSet();
+        var rows = journeys.SelectMany(journey => pending[journey.CorrelationId]
+                .SelectMany(recorded => recorded.Interactions).Select(interaction => (Lead: journey.CorrelationId, interaction.InteractionId, interaction.Brand))
+                .Concat((journey.RecentInteractionIds ?? []).Select(id => (Lead: journey.CorrelationId, InteractionId: id, journey.Brand))))
+            .DistinctBy(row => (row.Lead, row.InteractionId))
+            .OrderBy(row => row.Lead).ThenBy(row => row.InteractionId)
+            .ToList();
+        await using var command = connection.Command("""
+            INSERT INTO lead_journey_interactions (lead_id, interaction_id, brand)
+            SELECT * FROM unnest(@lead_ids, @interaction_ids, @brands)
+            ON CONFLICT DO NOTHING
+            RETURNING lead_id, interaction_id
+            """)
+            .With("lead_ids", rows.Select(row => row.Lead).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
+            .With("interaction_ids", rows.Select(row => row.InteractionId).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
+            .WithTexts("brands", rows.Select(row => row.Brand));
+        var firstSightings = journeys.ToDictionary(journey => journey.CorrelationId, _ => new HashSet<Guid>());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            if (!folded.Contains((reader.GetGuid(0), reader.GetGuid(1))))
+                firstSightings[reader.GetGuid(0)].Add(reader.GetGuid(1));
+        return firstSightings;
     }
 
     /// <summary>
