@@ -2,7 +2,7 @@
 # The benchmark in one command, against the stack ./run.sh is running (same PROXE_*_PORT variables, same checkout):
 # the pgbench ceiling, a warm-up, then /v1/interactions and the providers' signed webhooks, each flat out and then at
 # half its end-to-end rate, with the ratio to the ceiling and the targets, all in one invocation (bench/README.md).
-#   BENCH_INTERACTIONS (10000)  BENCH_BATCH (10)  BENCH_CONCURRENCY (32)  BENCH_LEADS (1000)
+#   BENCH_INTERACTIONS (50000)  BENCH_BATCH (10)  BENCH_CONCURRENCY (32)  BENCH_LEADS (1000)
 #   BENCH_FORMAT (interactions,providers)  BENCH_RATE (half)  BENCH_WARMUP (100000 per format)  BENCH_CEILING (pgbench)
 # Further arguments (options not set here) go to Proxe.Bench.Load (dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll --help).
 set -euo pipefail
@@ -15,7 +15,7 @@ exec dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
   --gateway "http://127.0.0.1:${PROXE_GATEWAY_PORT:-5080}" --workers "http://127.0.0.1:${PROXE_WORKERS_PORT:-5082}" \
   --amqp-port "${PROXE_AMQP_PORT:-5672}" \
   --db "Host=127.0.0.1;Port=${PROXE_PG_PORT:-5432};Database=proxe;Username=postgres;Password=postgres" \
-  --interactions "${BENCH_INTERACTIONS:-10000}" --batch "${BENCH_BATCH:-10}" --concurrency "${BENCH_CONCURRENCY:-32}" \
+  --interactions "${BENCH_INTERACTIONS:-50000}" --batch "${BENCH_BATCH:-10}" --concurrency "${BENCH_CONCURRENCY:-32}" \
   --leads "${BENCH_LEADS:-1000}" --channels web,whatsapp,voice,social \
   --format "${BENCH_FORMAT:-interactions,providers}" --rate "${BENCH_RATE:-half}" \
   --warmup "${BENCH_WARMUP:-100000}" --ceiling "${BENCH_CEILING:-pgbench}" "$@"
