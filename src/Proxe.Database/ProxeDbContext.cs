@@ -17,6 +17,7 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
     public DbSet<SocialSession> SocialSessions => Set<SocialSession>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<LeadJourney> LeadJourneys => Set<LeadJourney>();
+    public DbSet<LeadJourneyInteraction> LeadJourneyInteractions => Set<LeadJourneyInteraction>();
     public DbSet<SchemaMigration> SchemaMigrations => Set<SchemaMigration>();
     public DbSet<UnifiedLead> UnifiedLeads => Set<UnifiedLead>();
     public DbSet<LeadStat> LeadStats => Set<LeadStat>();
@@ -44,6 +45,7 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
         model.Entity<SocialSession>().ToTable("social_sessions");
         model.Entity<Message>().ToTable("messages");
         model.Entity<LeadJourney>().ToTable("lead_journeys").HasKey(j => j.CorrelationId);
+        model.Entity<LeadJourneyInteraction>().ToTable("lead_journey_interactions").HasKey(i => new { i.LeadId, i.InteractionId });
         model.Entity<SchemaMigration>().ToTable("schema_migrations").HasKey(m => m.Version);
         model.Entity<UnifiedLead>().ToView("unified_leads").HasNoKey();
         // The stats rollups of migration 006 (the keys of lead_stats and activity_stats have nullable columns, the logs none).

@@ -11,7 +11,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     public static readonly TheoryData<string> Relations =
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
-        "messages", "lead_journeys", "unified_leads",
+        "messages", "lead_journeys", "lead_journey_interactions", "unified_leads",
         "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 
@@ -33,6 +33,8 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
                 await SocialSessionAsync(db, lead, brand, "ig-" + brand);
                 await MessageAsync(db, lead, brand, "web", "hello from " + brand, At(1));
                 await JourneyAsync(db, lead, brand);
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO lead_journey_interactions (lead_id, interaction_id, brand) VALUES ({lead}, {Guid.NewGuid()}, {brand})");
             }
 
             // Rows in the stats rollups and, after them, in their change logs too.
@@ -157,6 +159,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
         "social_sessions" => db.SocialSessions.Select(r => r.Brand),
         "messages" => db.Messages.Select(r => r.Brand),
         "lead_journeys" => db.LeadJourneys.Select(r => r.Brand),
+        "lead_journey_interactions" => db.LeadJourneyInteractions.Select(r => r.Brand),
         "unified_leads" => db.UnifiedLeads.Select(r => r.Brand),
         "lead_stats" => db.LeadStats.Select(r => r.Brand),
         "lead_stats_changes" => db.LeadStatChanges.Select(r => r.Brand),

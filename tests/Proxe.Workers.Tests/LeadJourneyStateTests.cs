@@ -9,10 +9,10 @@ public sealed class LeadJourneyStateTests
 {
     static readonly Guid Lead = Guid.NewGuid();
 
-    static LeadInteractionRecorded Recorded(string channel, DateTimeOffset at, Guid? id = null, bool hasMessage = true, string? summary = null,
+    static LeadInteractionRecorded Recorded(string channel, DateTimeOffset at, bool hasMessage = true, string? summary = null,
         string? bookingStatus = null, DateOnly? bookingDate = null) => new()
     {
-        LeadId = Lead, InteractionId = id ?? Guid.NewGuid(), Brand = "b", Channel = channel, OccurredAt = at, HasMessage = hasMessage,
+        LeadId = Lead, InteractionId = Guid.NewGuid(), Brand = "b", Channel = channel, OccurredAt = at, HasMessage = hasMessage,
         ConversationSummary = summary, BookingStatus = bookingStatus, BookingDate = bookingDate,
     };
 

@@ -140,6 +140,9 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
             """);
         Assert.Equal([2, "web"], rows[changed]); // the operator's change, nothing of the failed transaction
         Assert.Equal([1, "web"], rows[other]);
+        await using var remembered = dataSource.CreateCommand("SELECT count(*) FROM lead_journey_interactions WHERE brand = 'journeys-e'");
+        Assert.Equal(2L, await remembered.ExecuteScalarAsync()); // its interactions are not remembered: the retry folds them
+
     }
 
     [Fact]
@@ -164,16 +167,17 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
             await legacy.ExecuteNonQueryAsync();
         }
 
-        await journeys.ApplyAsync([Events(busy, first), Events(upgraded, folded, Recorded(upgraded, "journeys-f", Channels.Voice, Make.T0))],
+        await journeys.ApplyAsync([Events(busy, first), Events(busy, first), Events(upgraded, folded, Recorded(upgraded, "journeys-f", Channels.Voice, Make.T0))],
             _ => Task.CompletedTask, CancellationToken.None);
+        await journeys.ApplyAsync([Events(upgraded, folded)], _ => Task.CompletedTask, CancellationToken.None);
 
         var rows = await RowsAsync(dataSource, """
             SELECT j.correlation_id, j.version, (j.state -> 'channels' -> 'web' ->> 'interactions')::int, j.state ? 'recent_interaction_ids',
                    (SELECT count(*)::int FROM lead_journey_interactions i WHERE i.lead_id = j.correlation_id)
             FROM lead_journeys j WHERE j.brand = 'journeys-f'
             """);
-        Assert.Equal([302, 301, false, 301], rows[busy]);
-        Assert.Equal([3, 1, false, 3], rows[upgraded]);
+        Assert.Equal([303, 301, false, 301], rows[busy]);
+        Assert.Equal([4, 1, false, 3], rows[upgraded]);
     }
 
     [Fact]

@@ -11,10 +11,11 @@ CREATE TABLE IF NOT EXISTS lead_journey_interactions (
     folded_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (lead_id, interaction_id)
 );
--- Rows arrive in folded_at order: a block range index finds the old ones for almost nothing per insert.
-CREATE INDEX IF NOT EXISTS lead_journey_interactions_folded_idx ON lead_journey_interactions USING brin (folded_at);
+-- The pruner's index: rows arrive in folded_at order, so each insert lands on its right-most page.
+CREATE INDEX IF NOT EXISTS lead_journey_interactions_folded_idx ON lead_journey_interactions (folded_at);
 
--- Roles, grants and row-level security as 001 / 004 / 006 give every table.
+-- Roles, grants and row-level security as 006 gives its tables: ingest writes (and prunes), the reader and Supabase's
+-- authenticated read their brands only.
 GRANT SELECT, INSERT, DELETE ON lead_journey_interactions TO proxe_ingest;
 GRANT SELECT ON lead_journey_interactions TO proxe_reader;
 ALTER TABLE lead_journey_interactions ENABLE ROW LEVEL SECURITY;
@@ -30,6 +31,10 @@ BEGIN
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN
         REVOKE ALL ON lead_journey_interactions FROM authenticated;
+        GRANT SELECT ON lead_journey_interactions TO authenticated;
+        DROP POLICY IF EXISTS lead_journey_interactions_authenticated ON lead_journey_interactions;
+        CREATE POLICY lead_journey_interactions_authenticated ON lead_journey_interactions FOR SELECT TO authenticated
+            USING (brand = ANY ((SELECT proxe_jwt_brands())::text[]));
     END IF;
 END
 $$;

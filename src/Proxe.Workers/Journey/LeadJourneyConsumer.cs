@@ -16,7 +16,7 @@ public sealed class LeadJourneyConsumer(LeadJourneys journeys) : IConsumer<Batch
     public async Task Consume(ConsumeContext<Batch<InteractionBatchRecorded>> context)
     {
         // Split by lead, not by message: one message carries a whole channel batch, and a lead that fails must not hold the
-        // others back. Its message goes to _error whole; replaying it applies nothing twice.
+        // others back. Its message goes to _error whole; replaying it applies nothing twice (within JourneyMemory).
         var refused = new Dictionary<Guid, Exception>();
         await BatchSplitting.RunAsync(context.Message.SelectMany(delivery => delivery.Message.Leads.Select(lead => (delivery, lead))).ToList(),
             part => journeys.ApplyAsync(part.Select(item => item.lead).ToList(), Announce(context), context.CancellationToken),

@@ -107,14 +107,14 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     static async Task<Dictionary<Guid, HashSet<Guid>>> FirstSightingsAsync(NpgsqlConnection connection, IReadOnlyList<LeadJourneyState> journeys,
         IReadOnlyDictionary<Guid, List<LeadInteractionsRecorded>> pending, CancellationToken cancellationToken)
     {
-        var folded = journeys.SelectMany(journey => (journey.RecentInteractionIds ?? []).Select(id => (Lead: journey.CorrelationId, Interaction: id)))
-            .ToHashSet();
-        var rows = journeys.SelectMany(journey => pending[journey.CorrelationId]
-                .SelectMany(recorded => recorded.Interactions).Select(interaction => (Lead: journey.CorrelationId, interaction.InteractionId, interaction.Brand))
-                .Concat((journey.RecentInteractionIds ?? []).Select(id => (Lead: journey.CorrelationId, InteractionId: id, journey.Brand))))
-            .DistinctBy(row => (row.Lead, row.InteractionId))
-            .OrderBy(row => row.Lead).ThenBy(row => row.InteractionId)
+        var folded = journeys.SelectMany(journey => (journey.RecentInteractionIds ?? []).Select(id => (Lead: journey.CorrelationId, Interaction: id, journey.Brand)))
             .ToList();
+        var rows = journeys.SelectMany(journey => pending[journey.CorrelationId]
+                .SelectMany(recorded => recorded.Interactions).Select(interaction => (Lead: journey.CorrelationId, Interaction: interaction.InteractionId, interaction.Brand)))
+            .Concat(folded)
+            .DistinctBy(row => (row.Lead, row.Interaction))
+            .ToList();
+        var alreadyFolded = folded.Select(row => (row.Lead, row.Interaction)).ToHashSet();
         await using var command = connection.Command("""
             INSERT INTO lead_journey_interactions (lead_id, interaction_id, brand)
             SELECT * FROM unnest(@lead_ids, @interaction_ids, @brands)
@@ -122,12 +122,12 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
             RETURNING lead_id, interaction_id
             """)
             .With("lead_ids", rows.Select(row => row.Lead).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
-            .With("interaction_ids", rows.Select(row => row.InteractionId).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
+            .With("interaction_ids", rows.Select(row => row.Interaction).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
             .WithTexts("brands", rows.Select(row => row.Brand));
         var firstSightings = journeys.ToDictionary(journey => journey.CorrelationId, _ => new HashSet<Guid>());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            if (!folded.Contains((reader.GetGuid(0), reader.GetGuid(1))))
+            if (!alreadyFolded.Contains((reader.GetGuid(0), reader.GetGuid(1))))
                 firstSightings[reader.GetGuid(0)].Add(reader.GetGuid(1));
         return firstSightings;
     }
