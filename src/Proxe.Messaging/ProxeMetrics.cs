@@ -4,8 +4,8 @@ namespace Proxe.Messaging;
 
 /// <summary>
 /// The numbers PROXe adds to what ASP.NET Core, MassTransit and Npgsql already measure: how far behind the pipeline is
-/// (received → committed, journey) and batch sizes; the gateway adds its spool's gauges (SpoolMetrics). Tags are
-/// channel, brand and queue: a few values each, never ids.
+/// (received → committed, journey), batch sizes and the broker's confirm time; the gateway adds its spool's gauges
+/// (SpoolMetrics). Tags are channel, brand and queue: a few values each, never ids.
 /// </summary>
 public sealed class ProxeMetrics
 {
@@ -13,6 +13,8 @@ public sealed class ProxeMetrics
 
     // Seconds, from a few milliseconds (a healthy pipeline) to minutes (a backlog, an outage waited out).
     static readonly IReadOnlyList<double> LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+    // Seconds the broker takes to confirm a publish: a millisecond or two when healthy, up to the publish timeout.
+    static readonly IReadOnlyList<double> ConfirmBuckets = [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     static readonly IReadOnlyList<long> BatchBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 
     // Static, as .NET's metrics guidance has it: one instrument per process, whatever the number of hosts. A meter per
@@ -28,6 +30,12 @@ public sealed class ProxeMetrics
 
     static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
         "Interactions a channel consumer records in one transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+
+    static readonly Histogram<double> PublishDuration = Meter.CreateHistogram<double>("proxe.publish.duration", "s",
+        "From the gateway publishing a message of interactions to the broker confirming it.", advice: new() { HistogramBucketBoundaries = ConfirmBuckets });
+
+    public void Published(string channel, TimeSpan duration) =>
+        PublishDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("channel", channel));
 
     public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
         InteractionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));

@@ -32,9 +32,12 @@ public sealed class MetricsTests(EndToEndHost host) : IClassFixture<EndToEndHost
 
         // MassTransit's own counters (messaging_masstransit_*) are not asserted here: with many buses started and
         // disposed in one test process they come and go; the fault tool checks them on real processes.
-        var gateway = await EndToEndHost.WaitForAsync("the gateway's /metrics show the accepted POST",
-            () => host.Client.GetStringAsync("/metrics"), text => text.Contains("http_server_request_duration_seconds_count", StringComparison.Ordinal));
+        var gateway = await EndToEndHost.WaitForAsync("the gateway's /metrics show the accepted POST and its publish",
+            () => host.Client.GetStringAsync("/metrics"), text => text.Contains("http_server_request_duration_seconds_count", StringComparison.Ordinal)
+                && text.Contains("proxe_publish_duration_seconds_count", StringComparison.Ordinal));
         Assert.True(Count(gateway, "http_server_request_duration_seconds_count", "http_response_status_code=\"202\"", "http_route=\"/v1/interactions\"") >= 1, gateway);
+        // How long the broker took to confirm: the first thing to read when acks get slow.
+        Assert.True(Count(gateway, "proxe_publish_duration_seconds_count", "channel=\"web\"") >= 1, gateway);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/metrics")).StatusCode);
     }
 
