@@ -11,13 +11,12 @@ using Proxe.Messaging;
 namespace Proxe.Gateway.Publishing;
 
 /// <summary>
-/// Group commit towards the broker. Each channel has up to <see cref="PublishingOptions.MessagesInFlight"/> messages on
-/// their way at a time; the interactions requests hand in while all of them wait for their confirms leave together in
-/// the next one. A request that finds a message slot free publishes at once; under load one message carries many
-/// requests' interactions, so the broker's and the workers' cost per message is shared. Each request learns the fate
-/// of the message that carried its interactions; when one fails, those waiting for a slot fail with it (the broker is
-/// failing: they spool now rather than wait for their own turn), and a request that waits longer than the publish
-/// timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
+/// Group commit towards the broker. Each channel has one message on its way at a time; the interactions requests hand in
+/// while it waits for its confirm leave together in the next one. A request alone publishes at once; under load one
+/// message carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
+/// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
+/// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
+/// the publish timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
 /// </summary>
 public sealed class InteractionBundler(
     IBus bus,
@@ -37,7 +36,7 @@ public sealed class InteractionBundler(
     /// <summary>Completes once every interaction is confirmed by the broker, or throws what their message's publish threw.</summary>
     public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
         Task.WhenAll(interactions.GroupBy(i => i.Channel)
-            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, options.Value.MessagesInFlight, PublishMessageAsync))
+            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, PublishMessageAsync))
                 .PublishAsync(channel.ToList(), options.Value.Timeout, cancellationToken)));
 
     /// <summary>The messages for interactions that need no group commit (the spool drain's): per channel, up to the maximum each.</summary>
@@ -99,11 +98,11 @@ public sealed class InteractionBundler(
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    sealed class Lane(string channel, int messagesInFlight, Func<string, IReadOnlyList<Waiting>, Task> publish)
+    sealed class Lane(string channel, Func<string, IReadOnlyList<Waiting>, Task> publish)
     {
         readonly Lock _gate = new();
         readonly List<Waiting> _waiting = [];
-        int _publishers;
+        bool _publishing;
 
         public async Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, TimeSpan timeout, CancellationToken cancellationToken)
         {
@@ -112,9 +111,8 @@ public sealed class InteractionBundler(
             lock (_gate)
             {
                 _waiting.Add(request);
-                start = _publishers < messagesInFlight;
-                if (start)
-                    _publishers++;
+                start = !_publishing;
+                _publishing = true;
             }
             if (start)
                 // The loop outlives this request: unsafe queueing keeps its span, log scope and other async-local state out.
@@ -156,20 +154,20 @@ public sealed class InteractionBundler(
             }
             catch (Exception exception)
             {
-                // Not expected; but a publisher that stopped while counted would leave later requests waiting.
+                // Not expected; but a lane that stopped while marked busy would leave every later request waiting.
                 foreach (var request in TakeAll(stop: true))
                     request.Done.TrySetException(exception);
             }
         }
 
-        /// <summary>The next message's requests, in arrival order; null (and this publisher gone) when none wait.</summary>
+        /// <summary>The next message's requests, in arrival order; null (and the lane idle) when none wait.</summary>
         List<Waiting>? Take()
         {
             lock (_gate)
             {
                 if (_waiting.Count == 0)
                 {
-                    _publishers--;
+                    _publishing = false;
                     return null;
                 }
                 var take = 1;
@@ -190,7 +188,7 @@ public sealed class InteractionBundler(
                 var all = _waiting.ToList();
                 _waiting.Clear();
                 if (stop)
-                    _publishers--;
+                    _publishing = false;
                 return all;
             }
         }

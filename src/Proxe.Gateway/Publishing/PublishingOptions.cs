@@ -9,18 +9,10 @@ public sealed class PublishingOptions
 
     /// <summary>
     /// Upper bound for one message's publish, confirm included, and for a request's whole wait (behind its channel's
-    /// messages in flight, then its own); past it the request is spooled.
+    /// message in flight, then its own); past it the request is spooled.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Messages of one channel waiting for their confirms at once. One makes the fullest messages, but a request that
-    /// arrives while it is on its way waits for its confirm and then for its own; two let it go at once unless the
-    /// broker is already busy with two (bench/README.md, "2026-12-05 (noon)").
-    /// </summary>
-    [Range(1, 64)]
-    public int MessagesInFlight { get; set; } = 2;
 
     /// <summary>Messages published within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>
     [Range(2, 1000)]

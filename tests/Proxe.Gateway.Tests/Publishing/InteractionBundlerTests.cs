@@ -13,7 +13,7 @@ using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Publishing;
 
-/// <summary>Group commit: what requests hand in while their channel's messages wait for their confirms leaves together in the next one.</summary>
+/// <summary>Group commit: what requests hand in while their channel waits for a confirm leaves together in one message.</summary>
 public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
     const string RequestSource = "Proxe.Gateway.Tests.Requests";
@@ -59,27 +59,6 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Contains(finished, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId && span.TraceId == firstSpan.TraceId);
         foreach (var span in behind.Select(request => request.Span).Append(firstSpan).Append(otherChannel.Span))
             span.Stop();
-    }
-
-    [Fact]
-    public async Task With_two_messages_in_flight_a_request_that_arrives_while_one_awaits_its_confirm_publishes_at_once()
-    {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), messagesInFlight: 2);
-
-        var first = bundler.PublishAsync([Interaction("held", Channels.Web)], CancellationToken.None);
-        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
-        await bundler.PublishAsync([Interaction("beside", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(first.IsCompleted);
-        Assert.Equal([[Id("beside")]], await TakeAsync(queue, 1));
-
-        hold.Release();
-        await first.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal([[Id("held")]], await TakeAsync(queue, 1));
     }
 
     [Fact]
@@ -129,11 +108,10 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Equal([[Id("stuck")], [Id("later")]], messages);
     }
 
-    /// <summary>One message in flight unless told otherwise: the tests of bundling need requests to wait behind it.</summary>
-    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, int messagesInFlight = 1) =>
+    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout) =>
         new(gateway.Services.GetRequiredService<IBus>(),
             new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
-            Options.Create(new PublishingOptions { Timeout = timeout, MessagesInFlight = messagesInFlight }),
+            Options.Create(new PublishingOptions { Timeout = timeout }),
             new ProxeMetrics());
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
