@@ -13,7 +13,7 @@ public sealed class ProxeMetrics
 
     // Seconds, from a few milliseconds (a healthy pipeline) to minutes (a backlog, an outage waited out).
     static readonly IReadOnlyList<double> LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
-    // Seconds the broker takes to confirm a publish: a millisecond or two when healthy, up to the publish timeout.
+    // Seconds from publishing to the broker's confirm: a few milliseconds when healthy, seconds when the broker stalls.
     static readonly IReadOnlyList<double> ConfirmBuckets = [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     static readonly IReadOnlyList<long> BatchBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 
@@ -32,7 +32,7 @@ public sealed class ProxeMetrics
         "Interactions a channel consumer records in one transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
 
     static readonly Histogram<double> PublishDuration = Meter.CreateHistogram<double>("proxe.publish.duration", "s",
-        "From the gateway publishing a message of interactions to the broker confirming it.", advice: new() { HistogramBucketBoundaries = ConfirmBuckets });
+        "From the gateway publishing a message of a request's interactions to the broker confirming it; confirmed publishes only.", advice: new() { HistogramBucketBoundaries = ConfirmBuckets });
 
     public void Published(string channel, TimeSpan duration) =>
         PublishDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("channel", channel));

@@ -9,7 +9,7 @@ namespace Proxe.EndToEnd.Tests;
 public sealed class MetricsTests(EndToEndHost host) : IClassFixture<EndToEndHost>
 {
     [Fact]
-    public async Task The_workers_expose_end_to_end_and_journey_lag_and_SQL_timings_and_the_gateway_its_requests()
+    public async Task The_workers_expose_end_to_end_and_journey_lag_and_SQL_timings_and_the_gateway_its_requests_and_publishes()
     {
         var brand = host.Brand("proxe3");
         var eventId = $"web-metrics-{Guid.NewGuid():N}";
@@ -38,6 +38,8 @@ public sealed class MetricsTests(EndToEndHost host) : IClassFixture<EndToEndHost
         Assert.True(Count(gateway, "http_server_request_duration_seconds_count", "http_response_status_code=\"202\"", "http_route=\"/v1/interactions\"") >= 1, gateway);
         // How long the broker took to confirm: the first thing to read when acks get slow.
         Assert.True(Count(gateway, "proxe_publish_duration_seconds_count", "channel=\"web\"") >= 1, gateway);
+        // Buckets from a millisecond up, not the SDK's default (0, 5, 10, 25... made for milliseconds).
+        Assert.Matches(new Regex("""^proxe_publish_duration_seconds_bucket\{[^}]*le="0\.001"[^}]*\} """, RegexOptions.Multiline), gateway);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/metrics")).StatusCode);
     }
 
