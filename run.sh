@@ -96,26 +96,28 @@ export ASPNETCORE_ENVIRONMENT=Development DOTNET_NOLOGO=1
 export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$PROXE_AMQP_PORT/"
 pids=()
 
+# The services run in sessions of their own (exec_in_session): no signal of the terminal reaches them, only this.
 cleanup() {
-  trap - INT TERM EXIT
+  trap - INT TERM HUP EXIT
+  set +e  # a closed terminal makes echo fail; the services must still be stopped
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
   echo
   echo "[proxe] stopping services"
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   if [ -n "$started_services" ]; then deploy/local/stop.sh; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
-start_service() { # name port extra-env...
-  local name=$1 port=$2; shift 2
+start_service() { # name port autogroup-nice extra-env...
+  local name=$1 port=$2 nice=$3; shift 3
   local dll="$ROOT/src/Proxe.$name/bin/$configuration/net10.0/Proxe.$name.dll"
-  (cd "src/Proxe.$name" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") \
+  (cd "src/Proxe.$name" && exec_in_session "$nice" env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") \
     >"$PROXE_STATE/logs/$name.log" 2>&1 &
   pids+=($!)
 }
 
-start_service Gateway "$GATEWAY_PORT" \
+start_service Gateway "$GATEWAY_PORT" "$PROXE_ANSWER_NICE" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__ApiKey=$PROXE_DEMO_API_KEY" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET" \
@@ -129,8 +131,8 @@ start_service Gateway "$GATEWAY_PORT" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__Twilio__PhoneNumbers__0=+918047001234" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__Twilio__AuthToken=$PROXE_DEMO_TWILIO_AUTH_TOKEN"
 # Auto-prepare: the workers repeat a handful of statements, so PostgreSQL plans each once per connection (bench/README.md).
-start_service Workers "$WORKERS_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest;Max Auto Prepare=64"
-start_service Dashboard "$DASHBOARD_PORT" "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader" \
+start_service Workers "$WORKERS_PORT" 0 "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_ingest;Max Auto Prepare=64"
+start_service Dashboard "$DASHBOARD_PORT" 0 "ConnectionStrings__Proxe=$app_cs;Options=-c role=proxe_reader" \
   "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Key=$PROXE_DEMO_DASHBOARD_KEY" \
   "Proxe__Dashboard__Users__${PROXE_DEMO_BRAND}_team__Brands__0=$PROXE_DEMO_BRAND"
 

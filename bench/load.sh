@@ -10,12 +10,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -f .proxe/local.env ] || { echo "no .proxe/local.env: start the stack with ./run.sh first" >&2; exit 2; }
 set -a; source .proxe/local.env; [ ! -f .proxe/ports.env ] || source .proxe/ports.env; set +a
 
+source deploy/local/env.sh
+
 out=$(dotnet build -c Release bench/Proxe.Bench.Load -v q --nologo 2>&1) || { echo "$out" >&2; exit 2; }
-exec dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
+# The load generator stands in for providers calling from other machines: it runs in a session of its own at the
+# gateway's priority (as root), so that its own late starts on this shared box are not counted as the gateway's latency.
+exec_in_session "$PROXE_ANSWER_NICE" dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
   --gateway "http://127.0.0.1:${PROXE_GATEWAY_PORT:-5080}" --workers "http://127.0.0.1:${PROXE_WORKERS_PORT:-5082}" \
   --amqp-port "${PROXE_AMQP_PORT:-5672}" \
   --db "Host=127.0.0.1;Port=${PROXE_PG_PORT:-5432};Database=proxe;Username=postgres;Password=postgres" \
   --interactions "${BENCH_INTERACTIONS:-50000}" --batch "${BENCH_BATCH:-10}" --concurrency "${BENCH_CONCURRENCY:-32}" \
   --leads "${BENCH_LEADS:-1000}" --channels web,whatsapp,voice,social \
   --format "${BENCH_FORMAT:-interactions,providers}" --rate "${BENCH_RATE:-half}" \
-  --warmup "${BENCH_WARMUP:-100000}" --ceiling "${BENCH_CEILING:-pgbench}" "$@"
+  --warmup "${BENCH_WARMUP:-100000}" --ceiling "${BENCH_CEILING:-pgbench}" "$@" &
+bench=$!
+# A session of its own has no terminal: Ctrl+C reaches this script, which passes it on to the generator's process group
+# (the generator leads it: pgbench and the ceiling script are in it too).
+trap 'kill -INT -- -"$bench" 2>/dev/null' INT TERM HUP
+rc=0; wait "$bench" || rc=$?
+while [ "$rc" -gt 128 ] && kill -0 "$bench" 2>/dev/null; do rc=0; wait "$bench" || rc=$?; done
+exit "$rc"

@@ -56,6 +56,19 @@ rabbitmq_env() {
   export ERL_EPMD_ADDRESS=127.0.0.1
 }
 
+# Replaces the shell with the command in a session of its own, whose CPU share the kernel's autogroup scheduler weighs at
+# autogroup nice $1. Each session counts as one there, each PostgreSQL backend included: on a box they share, the gateway
+# and RabbitMQ, which answer the providers, run at PROXE_ANSWER_NICE and go first, and the workers catch up from the
+# queues (bench/README.md, "2026-12-05 (evening)"). Best effort, silently: a nice below 0 needs root (CAP_SYS_NICE), and
+# autogroups count only where they are on and the process is in the root CPU cgroup (not in a container).
+# Call it from a background subshell or a script, never a process-group leader: setsid would fork, and $! would name
+# a process that exits at once.
+PROXE_ANSWER_NICE="${PROXE_ANSWER_NICE:--20}"
+exec_in_session() {
+  local nice=$1; shift
+  exec setsid sh -c 'printf "%s\n" "$0" 2>/dev/null >/proc/self/autogroup; exec "$@"' "$nice" "$@"
+}
+
 as_rabbitmq() { (rabbitmq_env; cd /var/lib/rabbitmq && runuser -u rabbitmq -- "$@"); }
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 

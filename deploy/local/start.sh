@@ -151,7 +151,7 @@ start_rabbitmq() {
     (
       rabbitmq_env
       cd /var/lib/rabbitmq
-      setsid nohup runuser -u rabbitmq -- "$RABBITMQ_BIN/rabbitmq-server" >"$RMQ_HOME/log/startup.log" 2>&1 </dev/null &
+      exec_in_session "$PROXE_ANSWER_NICE" nohup runuser -u rabbitmq -- "$RABBITMQ_BIN/rabbitmq-server" >"$RMQ_HOME/log/startup.log" 2>&1 </dev/null &
     )
   fi
   local i
