@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 using Proxe.Contracts;
 using RabbitMQ.Client;
@@ -18,6 +19,13 @@ public static class MessagingTopology
 
     public static void ConfigureInteractionRouting(this IRabbitMqBusFactoryConfigurator cfg)
     {
+        // Compact bodies: MassTransit indents by default, which more than doubles an interaction's bytes on the wire and on disk.
+        cfg.ConfigureJsonSerializerOptions(options =>
+        {
+            options.WriteIndented = false;
+            options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            return options;
+        });
         cfg.Send<ChannelInteractionReceived>(x => x.UseRoutingKeyFormatter(context => context.Message.Channel));
         cfg.Publish<ChannelInteractionReceived>(x => x.ExchangeType = ExchangeType.Direct);
         cfg.Send<ChannelInteractionsReceived>(x => x.UseRoutingKeyFormatter(context => context.Message.Channel));
