@@ -52,7 +52,11 @@ rabbitmq_env() {
   export RABBITMQ_MNESIA_BASE="$RMQ_HOME/mnesia"
   export RABBITMQ_LOG_BASE="$RMQ_HOME/log"
   export RABBITMQ_PID_FILE="$RMQ_HOME/rabbitmq.pid"
-  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  # On two cores or fewer, one Erlang scheduler: two spent a third more of RabbitMQ's CPU waking each other (futex
+  # calls were most of its system time) for the same messages (bench/README.md, "2026-12-05 (stop 22)").
+  local schedulers=""
+  [ "$(nproc)" -gt 2 ] || schedulers="+S 1:1 "
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${schedulers}-kernel inet_dist_use_interface {127,0,0,1}"
   export ERL_EPMD_ADDRESS=127.0.0.1
 }
 
