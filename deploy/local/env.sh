@@ -52,8 +52,8 @@ rabbitmq_env() {
   export RABBITMQ_MNESIA_BASE="$RMQ_HOME/mnesia"
   export RABBITMQ_LOG_BASE="$RMQ_HOME/log"
   export RABBITMQ_PID_FILE="$RMQ_HOME/rabbitmq.pid"
-  # On two cores or fewer, one Erlang scheduler: two spent a third more of RabbitMQ's CPU waking each other (futex
-  # calls were most of its system time) for the same messages (bench/README.md, "2026-12-05 (stop 22)").
+  # On two cores or fewer, one Erlang scheduler: two spent about a third more of RabbitMQ's CPU for the same messages,
+  # waking each other (futex calls were the largest share of its system calls; bench/README.md, "2026-12-05 (stop 22)").
   local schedulers=""
   [ "$(nproc)" -gt 2 ] || schedulers="+S 1:1 "
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${schedulers}-kernel inet_dist_use_interface {127,0,0,1}"

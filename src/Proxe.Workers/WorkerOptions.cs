@@ -19,10 +19,9 @@ public sealed class WorkerOptions
     public int BatchMessageLimit { get; init; } = 100;
 
     /// <summary>
-    /// How long a batch waits to fill after its first message. Fuller batches cost less CPU per interaction everywhere;
-    /// at half the flat-out rate 75 ms rather than 25 left the machine 68–84 % busy instead of 79–91 % and cut the
-    /// webhooks' received → committed p99 from 386–911 to 116–375 ms (bench/README.md, "2026-12-05 (stop 22)"). A quiet
-    /// queue's interaction waits up to 75 ms; the answer to its provider does not wait for it.
+    /// How long a batch waits to fill after its first message. Fuller batches cost less CPU per interaction everywhere,
+    /// which at moderate rates shortens the backlog more than the wait lengthens it (75 ms against 25: bench/README.md,
+    /// "2026-12-05 (stop 22)"). A quiet queue's interaction waits up to 75 ms; the answer to its provider does not.
     /// </summary>
     public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(75);
 
