@@ -42,7 +42,10 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
 
     static HttpClient CreateClient(int port)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
+        // The management API closes a connection idle for 60 s (Cowboy's idle_timeout): a request sent on it just then
+        // fails (the backlog fault holds a channel for exactly 60 s between two calls). Pooled connections are dropped first.
+        var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20) };
+        var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
         return http;
     }
