@@ -17,6 +17,7 @@ public static class MessagingTopology
 
     public static string QueueFor(string channel) => $"{channel}-interactions";
 
+    /// <summary>How interaction messages are routed and written, the same in the gateway and the workers.</summary>
     public static void ConfigureInteractionRouting(this IRabbitMqBusFactoryConfigurator cfg)
     {
         // Compact bodies: MassTransit indents and writes nulls by default, which together double an interaction's bytes on the
