@@ -75,6 +75,25 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     }
 
     [Fact]
+    public async Task Published_bodies_are_compact_without_nulls()
+    {
+        var response = await PostAsync(Valid(), GatewayFactory.AcmeKey);
+
+        await AssertStatusAsync(HttpStatusCode.Accepted, response);
+        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var message = await channel.BasicGetAsync(_queue, autoAck: true);
+        Assert.NotNull(message);
+        var body = Encoding.UTF8.GetString(message.Body.Span);
+        Assert.DoesNotContain('\n', body);
+        Assert.DoesNotContain(":null", body);
+        // A whatsapp interaction has no web, voice or social detail: those fields are left out, not written as null.
+        var interaction = Assert.Single(GatewayFactory.InteractionsOf(message.Body)).AsObject();
+        Assert.False(interaction.ContainsKey("web"));
+        Assert.True(interaction.ContainsKey("whatsApp"));
+    }
+
+    [Fact]
     public async Task Batch_is_accepted_whole_with_ids_in_request_order()
     {
         var first = Valid();
