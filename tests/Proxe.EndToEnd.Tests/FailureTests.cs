@@ -54,8 +54,32 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
         Assert.Equal(0u, await host.Broker.GetQueueDepthAsync("web-interactions_error"));
     }
 
+    [Fact]
+    public async Task A_message_in_the_body_format_of_earlier_versions_is_recorded()
+    {
+        // Before 2026-12-05 messages were indented and wrote every null; such messages may still wait in a queue or an
+        // _error queue when the workers are upgraded, and must be recorded like any other.
+        var brand = host.Brand("old-body");
+        await PublishStraightToBrokerAsync(Channels.Web, new ChannelInteractionReceived
+        {
+            InteractionId = EndToEndHost.InteractionId(brand, Channels.Web, "web-old-body"),
+            Channel = Channels.Web,
+            Brand = brand.Name,
+            ExternalEventId = "web-old-body",
+            OccurredAt = T0,
+            ReceivedAt = T0,
+            Customer = new CustomerInfo { Name = "Ola", Phone = "+61491570201", PhoneNormalized = "61491570201" },
+            SessionKey = "web-old-body",
+            Message = new InteractionMessage { Sender = Senders.Customer, Content = "hello from an old message" },
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+
+        var recorded = await host.WaitForRowsAsync("the old-format message is recorded",
+            db => db.Messages.Where(m => m.Brand == brand.Name).Select(m => m.Content), rows => rows.Count == 1);
+        Assert.Equal(["hello from an old message"], recorded);
+    }
+
     /// <summary>Publishes as MassTransit does (its JSON envelope, persistent) on the interaction exchange with any routing key.</summary>
-    async Task PublishStraightToBrokerAsync(string routingKey, ChannelInteractionReceived interaction)
+    async Task PublishStraightToBrokerAsync(string routingKey, ChannelInteractionReceived interaction, JsonSerializerOptions? json = null)
     {
         var envelope = new
         {
@@ -64,7 +88,7 @@ public sealed class FailureTests(EndToEndHost host) : IClassFixture<EndToEndHost
             sentTime = DateTimeOffset.UtcNow,
             message = interaction,
         };
-        var body = JsonSerializer.SerializeToUtf8Bytes(envelope, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var body = JsonSerializer.SerializeToUtf8Bytes(envelope, json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
         await using var connection = await host.Broker.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var properties = new BasicProperties
