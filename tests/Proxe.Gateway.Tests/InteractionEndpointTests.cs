@@ -38,7 +38,7 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         var expectedId = InteractionIds.For("acme", "whatsapp", "wamid.test-1");
         Assert.Equal([expectedId], ids);
 
-        var (properties, message) = await GetSingleInteractionAsync();
+        var (properties, message, _) = await GetSingleInteractionAsync();
         Assert.True(properties.Persistent);
 
         Assert.Equal(expectedId, message["interactionId"]!.GetValue<Guid>());
@@ -80,17 +80,12 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         var response = await PostAsync(Valid(), GatewayFactory.AcmeKey);
 
         await AssertStatusAsync(HttpStatusCode.Accepted, response);
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var message = await channel.BasicGetAsync(_queue, autoAck: true);
-        Assert.NotNull(message);
-        var body = Encoding.UTF8.GetString(message.Body.Span);
+        var (_, interaction, body) = await GetSingleInteractionAsync();
         Assert.DoesNotContain('\n', body);
         Assert.DoesNotContain(":null", body);
         // A whatsapp interaction has no web, voice or social detail: those fields are left out, not written as null.
-        var interaction = Assert.Single(GatewayFactory.InteractionsOf(message.Body)).AsObject();
-        Assert.False(interaction.ContainsKey("web"));
-        Assert.True(interaction.ContainsKey("whatsApp"));
+        Assert.False(interaction.AsObject().ContainsKey("web"));
+        Assert.True(interaction.AsObject().ContainsKey("whatsApp"));
     }
 
     [Fact]
@@ -135,7 +130,7 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         var response = await PostAsync(body, GatewayFactory.GlobexKey);
 
         await AssertStatusAsync(HttpStatusCode.Accepted, response);
-        var (_, message) = await GetSingleInteractionAsync();
+        var (_, message, _) = await GetSingleInteractionAsync();
         Assert.Equal("globex", message["brand"]!.GetValue<string>());
         Assert.Equal("14158675309", message["customer"]!["phoneNormalized"]!.GetValue<string>());
     }
@@ -331,13 +326,13 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         return _client.SendAsync(request);
     }
 
-    private async Task<(IReadOnlyBasicProperties Properties, JsonNode Interaction)> GetSingleInteractionAsync()
+    private async Task<(IReadOnlyBasicProperties Properties, JsonNode Interaction, string Body)> GetSingleInteractionAsync()
     {
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var result = await channel.BasicGetAsync(_queue, autoAck: true);
         Assert.NotNull(result);
         Assert.Null(await channel.BasicGetAsync(_queue, autoAck: true));
-        return (result.BasicProperties, Assert.Single(GatewayFactory.InteractionsOf(result.Body)));
+        return (result.BasicProperties, Assert.Single(GatewayFactory.InteractionsOf(result.Body)), Encoding.UTF8.GetString(result.Body.Span));
     }
 }
