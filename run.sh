@@ -117,7 +117,8 @@ start_service() { # name port autogroup-nice extra-env...
   pids+=($!)
 }
 
-start_service Gateway "$GATEWAY_PORT" "$PROXE_ANSWER_NICE" \
+# Inline socket completions: see AddGatewayApi in src/Proxe.Gateway/Extensions.cs.
+start_service Gateway "$GATEWAY_PORT" "$PROXE_ANSWER_NICE" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__ApiKey=$PROXE_DEMO_API_KEY" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__DefaultRegion=IN" \
   "Proxe__Brands__${PROXE_DEMO_BRAND}__WebWidget__Secret=$PROXE_DEMO_WEB_SECRET" \

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,11 @@ public static class Extensions
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
+        // Kestrel runs each request on the thread that read it, and with the runtime's inline socket completions
+        // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 wherever the gateway is deployed) that is the socket event
+        // thread: no hand-off to the thread pool per request (bench/README.md, "2026-12-05 (stop 23)"). Safe because
+        // nothing on the request path blocks: the spool's writes and fsyncs run on a thread of their own.
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         return builder;
     }
 

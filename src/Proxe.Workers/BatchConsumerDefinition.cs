@@ -10,9 +10,12 @@ public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TC
 {
     protected WorkerOptions Options { get; }
 
-    protected BatchConsumerDefinition(string endpointName, WorkerOptions options)
+    readonly TimeSpan _batchTimeLimit;
+
+    protected BatchConsumerDefinition(string endpointName, WorkerOptions options, TimeSpan batchTimeLimit)
     {
         Options = options;
+        _batchTimeLimit = batchTimeLimit;
         EndpointName = endpointName;
         // Every batch being filled holds its messages unacknowledged: the broker must be allowed to deliver them all.
         var inFlight = options.BatchMessageLimit * options.BatchConcurrency;
@@ -30,7 +33,7 @@ public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TC
         endpointConfigurator.UseFilter(new DuplicateDeliveryGate());
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(Options.BatchMessageLimit)
-            .SetTimeLimit(Options.BatchTimeLimit)
+            .SetTimeLimit(_batchTimeLimit)
             .SetConcurrencyLimit(Options.BatchConcurrency));
     }
 }

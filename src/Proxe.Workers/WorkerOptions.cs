@@ -25,6 +25,13 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan BatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(75);
 
+    /// <summary>
+    /// How long a lead-journey batch waits to fill after its first event: longer than a channel's, as no provider waits
+    /// for a journey, so each lead's interactions from more channel batches are folded in one save (bench/README.md,
+    /// "2026-12-05 (stop 23)"). Under load a journey follows its messages by up to this.
+    /// </summary>
+    public TimeSpan JourneyBatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Batches of one endpoint taken at the same time within a process.</summary>
     [Range(1, 64)]
     public int BatchConcurrency { get; init; } = 2;

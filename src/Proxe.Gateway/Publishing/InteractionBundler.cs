@@ -12,8 +12,9 @@ namespace Proxe.Gateway.Publishing;
 
 /// <summary>
 /// Group commit towards the broker. Each channel has one message on its way at a time; the interactions requests hand in
-/// while it waits for its confirm leave together in the next one. A request alone publishes at once; under load one
-/// message carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
+/// while it waits for its confirm, and for <see cref="PublishingOptions.Linger"/> after it, leave together in the next
+/// one. A request alone publishes at once; under load one message carries many requests' interactions, so the broker's
+/// and the workers' cost per message is shared. Each request
 /// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
 /// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
 /// the publish timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
@@ -36,7 +37,7 @@ public sealed class InteractionBundler(
     /// <summary>Completes once every interaction is confirmed by the broker, or throws what their message's publish threw.</summary>
     public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
         Task.WhenAll(interactions.GroupBy(i => i.Channel)
-            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, PublishMessageAsync))
+            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, PublishMessageAsync, options.Value.Linger))
                 .PublishAsync(channel.ToList(), options.Value.Timeout, cancellationToken)));
 
     /// <summary>The messages for interactions that need no group commit (the spool drain's): per channel, up to the maximum each.</summary>
@@ -98,7 +99,7 @@ public sealed class InteractionBundler(
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    sealed class Lane(string channel, Func<string, IReadOnlyList<Waiting>, Task> publish)
+    sealed class Lane(string channel, Func<string, IReadOnlyList<Waiting>, Task> publish, TimeSpan linger)
     {
         readonly Lock _gate = new();
         readonly List<Waiting> _waiting = [];
@@ -144,6 +145,8 @@ public sealed class InteractionBundler(
                         await publish(channel, requests);
                         foreach (var request in requests)
                             request.Done.TrySetResult();
+                        if (linger > TimeSpan.Zero)
+                            await Task.Delay(linger, CancellationToken.None);
                     }
                     catch (Exception exception)
                     {

@@ -14,6 +14,15 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a busy channel waits after a confirm before it takes the requests for its next message: the callers it
+    /// just answered send their next requests meanwhile, so under load each message carries more of them and RabbitMQ
+    /// and the workers handle fewer (bench/README.md, "2026-12-05 (stop 23)"). A request that finds its channel idle
+    /// publishes at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(3);
+
     /// <summary>Messages published within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>
     [Range(2, 1000)]
     public int MinimumThroughput { get; set; } = 5;

@@ -108,11 +108,31 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Equal([[Id("stuck")], [Id("later")]], messages);
     }
 
+    [Fact]
+    public async Task After_a_confirm_the_channel_lingers_so_requests_that_come_just_after_share_the_next_message()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var bundler = Bundler(gateway, ResiliencePipeline.Empty, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
+
+        await bundler.PublishAsync([Interaction("alone", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        // The channel was idle, so "alone" left at once; now it lingers, and what comes meanwhile waits for the next message.
+        var second = bundler.PublishAsync([Interaction("second", Channels.Web)], CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.False(second.IsCompleted);
+        var third = bundler.PublishAsync([Interaction("third", Channels.Web)], CancellationToken.None);
+        await Task.WhenAll(second, third).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([[Id("alone")], [Id("second"), Id("third")]], await TakeAsync(queue, 2));
+    }
+
     static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout) =>
-        new(gateway.Services.GetRequiredService<IBus>(),
-            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
-            Options.Create(new PublishingOptions { Timeout = timeout }),
-            new ProxeMetrics());
+        Bundler(gateway, new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(), timeout, TimeSpan.Zero);
+
+    static InteractionBundler Bundler(GatewayFactory gateway, ResiliencePipeline pipeline, TimeSpan timeout, TimeSpan linger) =>
+        new(gateway.Services.GetRequiredService<IBus>(), pipeline, Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger }), new ProxeMetrics());
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
     static (Task Publish, Activity Span) PublishInOwnSpan(InteractionBundler bundler, string eventId, string channel = Channels.Web)
