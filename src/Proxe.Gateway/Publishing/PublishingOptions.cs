@@ -15,10 +15,10 @@ public sealed class PublishingOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a busy channel waits after a confirm before it takes the requests for its next message: the callers it
-    /// just answered send their next requests meanwhile, so under load each message carries more of them and RabbitMQ
-    /// and the workers handle fewer (bench/README.md, "2026-12-05 (stop 23)"). A request that finds its channel idle
-    /// publishes at once.
+    /// How long a busy channel (its message carried several requests) waits after the confirm before it takes the
+    /// requests for its next message: the callers it just answered send their next requests meanwhile, so under load each
+    /// message carries more of them and RabbitMQ and the workers handle fewer (bench/README.md, "2026-12-05 (stop 23)").
+    /// A channel whose message carried one request does not wait, and a request that finds its channel idle publishes at once.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(3);

@@ -109,30 +109,56 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
-    public async Task After_a_confirm_the_channel_lingers_so_requests_that_come_just_after_share_the_next_message()
+    public async Task After_a_message_of_several_requests_the_channel_lingers_so_requests_that_come_just_after_share_the_next_one()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
         await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
-        var bundler = Bundler(gateway, ResiliencePipeline.Empty, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
+        var hold = new HoldFirstExecution();
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
 
-        await bundler.PublishAsync([Interaction("alone", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        // The channel was idle, so "alone" left at once; now it lingers, and what comes meanwhile waits for the next message.
-        var second = bundler.PublishAsync([Interaction("second", Channels.Web)], CancellationToken.None);
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var busy = new[] { "second", "third" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
+        hold.Release();
+        await Task.WhenAll(busy.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+        // The channel's last message carried two requests: it lingers, and what comes meanwhile waits for the next one.
+        var fourth = bundler.PublishAsync([Interaction("fourth", Channels.Web)], CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(200));
-        Assert.False(second.IsCompleted);
-        var third = bundler.PublishAsync([Interaction("third", Channels.Web)], CancellationToken.None);
-        await Task.WhenAll(second, third).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(fourth.IsCompleted);
+        var fifth = bundler.PublishAsync([Interaction("fifth", Channels.Web)], CancellationToken.None);
+        await Task.WhenAll(fourth, fifth).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal([[Id("alone")], [Id("second"), Id("third")]], await TakeAsync(queue, 2));
+        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("fourth"), Id("fifth")]], await TakeAsync(queue, 3));
     }
 
-    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout) =>
-        Bundler(gateway, new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(), timeout, TimeSpan.Zero);
+    [Fact]
+    public async Task A_channel_whose_message_carried_one_request_does_not_linger()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution();
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(60), linger: TimeSpan.FromSeconds(60));
 
-    static InteractionBundler Bundler(GatewayFactory gateway, ResiliencePipeline pipeline, TimeSpan timeout, TimeSpan linger) =>
-        new(gateway.Services.GetRequiredService<IBus>(), pipeline, Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger }), new ProxeMetrics());
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = bundler.PublishAsync([Interaction("second", Channels.Web)], CancellationToken.None);
+        hold.Release();
+        // Each message carried one request, so neither the one behind the first nor a later one waits out the minute.
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await TakeAsync(queue, 3));
+    }
+
+    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, TimeSpan linger = default) =>
+        new(gateway.Services.GetRequiredService<IBus>(),
+            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
+            Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger }),
+            new ProxeMetrics());
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
     static (Task Publish, Activity Span) PublishInOwnSpan(InteractionBundler bundler, string eventId, string channel = Channels.Web)
