@@ -23,8 +23,9 @@ public static class Extensions
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
         // Kestrel runs each request on the thread that read it, and with the runtime's inline socket completions
         // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 wherever the gateway is deployed) that is the socket event
-        // thread: no hand-off to the thread pool per request (bench/README.md, "2026-12-05 (stop 23)"). Safe because
-        // nothing on the request path blocks: the spool's writes and fsyncs run on a thread of their own.
+        // thread: no hand-off to the thread pool per request (bench/README.md, "2026-12-05 (stop 23)"). This needs a
+        // request path that does not wait for the disk: the spool's writes and fsyncs run on a thread of their own, and
+        // the readiness probe's write test off the request's thread.
         builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         return builder;
     }

@@ -13,8 +13,8 @@ namespace Proxe.Gateway.Publishing;
 /// <summary>
 /// Group commit towards the broker. Each channel has one message on its way at a time; the interactions requests hand in
 /// while it waits for its confirm (and, when the channel is busy, for <see cref="PublishingOptions.Linger"/> after it)
-/// leave together in the next one. A request alone publishes at once; under load one message carries many requests'
-/// interactions, so the broker's and the workers' cost per message is shared. Each request
+/// leave together in the next one. A request that finds its channel idle publishes at once; under load one message
+/// carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
 /// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
 /// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
 /// the publish timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
@@ -145,16 +145,17 @@ public sealed class InteractionBundler(
                         await publish(channel, requests);
                         foreach (var request in requests)
                             request.Done.TrySetResult();
-                        // Busy: requests queued behind the message before this one. Lingering then lets the callers
-                        // just answered come back in time for the next message; on a quiet channel it would only add latency.
-                        if (requests.Count > 1 && linger > TimeSpan.Zero)
-                            await Task.Delay(linger, CancellationToken.None);
                     }
                     catch (Exception exception)
                     {
                         foreach (var request in requests.Concat(TakeAll()))
                             request.Done.TrySetException(exception);
+                        continue;
                     }
+                    // Busy: requests had queued behind the message before this one. Lingering lets the callers just
+                    // answered come back in time for the next message; on a quiet channel it would only add latency.
+                    if (requests.Count > 1 && linger > TimeSpan.Zero)
+                        await Task.Delay(linger, CancellationToken.None);
                 }
             }
             catch (Exception exception)

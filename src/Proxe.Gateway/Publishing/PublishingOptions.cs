@@ -20,7 +20,7 @@ public sealed class PublishingOptions
     /// message carries more of them and RabbitMQ and the workers handle fewer (bench/README.md, "2026-12-05 (stop 23)").
     /// A channel whose message carried one request does not wait, and a request that finds its channel idle publishes at once.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.050")]
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(3);
 
     /// <summary>Messages published within <see cref="SamplingDuration"/> before the circuit may open; it opens when half of them failed.</summary>

@@ -9,9 +9,10 @@ namespace Proxe.Gateway.Publishing;
 /// </summary>
 public sealed class SpoolHealthCheck(InteractionSpool spool) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var writable = spool.ProbeWritable();
+        // Off the request's thread, which may be the socket event thread: after a failed write the probe fsyncs a file.
+        var writable = await Task.Run(spool.ProbeWritable, cancellationToken);
         var status = spool.Current;
         var data = new Dictionary<string, object>
         {
@@ -23,10 +24,9 @@ public sealed class SpoolHealthCheck(InteractionSpool spool) : IHealthCheck
             ["full"] = status.Full,
         };
 
-        return Task.FromResult(
-            !writable ? HealthCheckResult.Unhealthy("The spool cannot be written: while the broker is away, requests get 503.", data: data)
+        return !writable ? HealthCheckResult.Unhealthy("The spool cannot be written: while the broker is away, requests get 503.", data: data)
             : status.Full ? HealthCheckResult.Unhealthy($"The spool is full ({SpoolDrain.Describe(status)}): requests the broker cannot take get 503.", data: data)
             : status.Requests > 0 ? HealthCheckResult.Degraded($"Requests wait in the spool for the broker ({SpoolDrain.Describe(status)}).", data: data)
-            : HealthCheckResult.Healthy("The spool is empty.", data));
+            : HealthCheckResult.Healthy("The spool is empty.", data);
     }
 }

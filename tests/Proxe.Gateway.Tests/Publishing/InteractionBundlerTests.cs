@@ -134,6 +134,29 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
+    public async Task A_request_that_waits_out_its_timeout_while_the_channel_lingers_gives_up_and_is_not_published()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution();
+        var bundler = Bundler(gateway, hold, TimeSpan.FromMilliseconds(300), linger: TimeSpan.FromSeconds(1));
+
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var busy = new[] { "second", "third" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
+        hold.Release();
+        await Task.WhenAll(busy.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => bundler.PublishAsync([Interaction("impatient", Channels.Web)], CancellationToken.None));
+        // Withdrawn when it gave up: once the linger is over, the next message carries only what came later.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("later")]], await TakeAsync(queue, 3));
+    }
+
+    [Fact]
     public async Task A_channel_whose_message_carried_one_request_does_not_linger()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
