@@ -118,11 +118,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var hold = new HoldFirstExecution();
         var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
 
-        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
-        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
-        var busy = new[] { "second", "third" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
-        hold.Release();
-        await Task.WhenAll(busy.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+        await PublishTwoMessagesTheSecondOfTwoRequestsAsync(bundler, hold);
         // The channel's last message carried two requests: it lingers, and what comes meanwhile waits for the next one.
         var fourth = bundler.PublishAsync([Interaction("fourth", Channels.Web)], CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(200));
@@ -143,11 +139,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var hold = new HoldFirstExecution();
         var bundler = Bundler(gateway, hold, TimeSpan.FromMilliseconds(300), linger: TimeSpan.FromSeconds(1));
 
-        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
-        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
-        var busy = new[] { "second", "third" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
-        hold.Release();
-        await Task.WhenAll(busy.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+        await PublishTwoMessagesTheSecondOfTwoRequestsAsync(bundler, hold);
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => bundler.PublishAsync([Interaction("impatient", Channels.Web)], CancellationToken.None));
         // Withdrawn when it gave up: once the linger is over, the next message carries only what came later.
@@ -175,6 +167,16 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await TakeAsync(queue, 3));
+    }
+
+    /// <summary>"first" alone, held, then "second" and "third", which waited behind it, together: the channel is busy.</summary>
+    static async Task PublishTwoMessagesTheSecondOfTwoRequestsAsync(InteractionBundler bundler, HoldFirstExecution hold)
+    {
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var behind = new[] { "second", "third" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
+        hold.Release();
+        await Task.WhenAll(behind.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, TimeSpan linger = default) =>
