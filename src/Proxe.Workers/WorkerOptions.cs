@@ -28,7 +28,7 @@ public sealed class WorkerOptions
     /// <summary>
     /// How long a lead-journey batch waits to fill after its first event: longer than a channel's, as no provider waits
     /// for a journey, so each lead's interactions from more channel batches are folded in one save (bench/README.md,
-    /// "2026-12-05 (stop 23)"). Under load a journey follows its messages by up to this.
+    /// "2026-12-05 (stop 23)"). A journey follows its messages by up to this.
     /// </summary>
     public TimeSpan JourneyBatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(500);
 
