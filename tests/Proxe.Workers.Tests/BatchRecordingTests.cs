@@ -95,4 +95,38 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         Assert.Equal([("919800011119", "Asha K", 2), ("919800099999", "Ravi Kumar", 2)],
             rows.Select(row => ((string)row["whatsapp_contact_id"]!, (string)row["customer_name"]!, (int)row["message_count"]!)));
     }
+
+    [Fact]
+    public async Task A_sessions_writes_in_one_batch_each_see_the_one_before_as_separate_batches_would()
+    {
+        var brand = Brand("batch-rounds");
+        const string contact = "919800033333";
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var sessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
+        var other = WhatsApp(brand, "919800044444", "wamid.rounds-other", T0, Text("hi"));
+
+        var outcome = await recorder.RecordBatchAsync(
+        [
+            WhatsApp(brand, contact, "wamid.rounds-c1", T0, Text("Hi")),
+            other,
+            WhatsApp(brand, contact, "wamid.rounds-c2", T0.AddSeconds(10), Text("Anyone there?")),
+            WhatsApp(brand, contact, "wamid.rounds-a1", T0.AddSeconds(30), Text("Hello! How can I help?", Senders.Agent)),
+            WhatsApp(brand, contact, "wamid.rounds-c3", T0.AddSeconds(100), Text("Thanks")),
+            WhatsApp(brand, contact, "wamid.rounds-a2", T0.AddSeconds(110), Text("You're welcome", Senders.Agent)),
+        ], sessions, CancellationToken.None);
+
+        Assert.Empty(outcome.Refused);
+        var session = (await host.RowsAsync("""
+            SELECT response_time_avg_seconds, response_count, awaiting_reply_since, message_count, last_message_preview
+            FROM whatsapp_sessions WHERE brand = @brand AND whatsapp_contact_id = @contact
+            """, ("brand", brand), ("contact", contact))).Single();
+        // (30 s + 10 s) / 2: each reply stops the clock its oldest unanswered customer message started.
+        Assert.Equal(20.00m, session["response_time_avg_seconds"]);
+        Assert.Equal(2, session["response_count"]);
+        Assert.Null(session["awaiting_reply_since"]);
+        Assert.Equal(5, session["message_count"]);
+        Assert.Equal("You're welcome", session["last_message_preview"]);
+        Assert.Equal(1, await host.ScalarAsync<int>("SELECT message_count FROM whatsapp_sessions WHERE brand = @brand AND whatsapp_contact_id = '919800044444'",
+            ("brand", brand)));
+    }
 }

@@ -122,18 +122,25 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
         leadUpdates.Clear();
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();
-        // In key order, each session's writes in batch order: concurrent transactions take the session rows in one order.
-        var byKey = writes.OrderBy(write => Sql.WithoutNul(write.Interaction.Brand), StringComparer.Ordinal)
-            .ThenBy(write => Sql.WithoutNul(sessions.Key(write.Interaction)), StringComparer.Ordinal).ToList();
-        var commands = byKey.Select(write => sessions.Upsert(connection, write)).ToList();
+        // Round n holds each session's n-th write of the batch, in key order: concurrent transactions take the session rows
+        // in one order, and each session's writes apply in batch order, one statement per round.
+        var rounds = writes
+            .GroupBy(write => (Sql.WithoutNul(write.Interaction.Brand)!, Sql.WithoutNul(sessions.Key(write.Interaction))!))
+            .OrderBy(session => session.Key.Item1, StringComparer.Ordinal).ThenBy(session => session.Key.Item2, StringComparer.Ordinal)
+            .SelectMany(session => session.Select((write, round) => (write, round)))
+            .GroupBy(write => write.round, write => write.write)
+            .Select(round => round.ToList())
+            .ToList();
+        var commands = rounds.Select(round => sessions.Upsert(connection, round)).ToList();
         if (LeadResolver.AttachIdentities(connection, known) is { } identities)
             commands.Add(identities);
         await using (var upserts = connection.Batch(commands))
         {
             await upserts.ExecuteNonQueryAsync(cancellationToken);
-            for (var i = 0; i < byKey.Count; i++)
-                if (upserts.BatchCommands[i].RecordsAffected == 0)
-                    throw new InvalidOperationException($"The {sessions.SessionName} of interaction {byKey[i].Interaction.InteractionId} belongs to another brand.");
+            for (var i = 0; i < rounds.Count; i++)
+                if (upserts.BatchCommands[i].RecordsAffected < rounds[i].Count)
+                    throw new InvalidOperationException(
+                        $"A {sessions.SessionName} of interactions {string.Join(", ", rounds[i].Select(write => write.Interaction.InteractionId))} belongs to another brand.");
         }
 
         foreach (var write in writes)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using Proxe.Contracts;
 using Proxe.Domain;
 using Proxe.Workers.Persistence;
@@ -13,8 +14,8 @@ public sealed record SessionWrite(ChannelInteractionReceived Interaction, Guid L
 }
 
 /// <summary>
-/// Upserts one channel's session row by its natural key. Each writer coalesces, so an event that lacks a field
-/// never erases it, and counts only when the message was new, so a redelivery changes nothing.
+/// Upserts one channel's session rows by their natural key, many sessions in one statement. Each writer coalesces, so
+/// an event that lacks a field never erases it, and counts only when the message was new, so a redelivery changes nothing.
 /// </summary>
 public abstract class SessionWriter
 {
@@ -26,26 +27,48 @@ public abstract class SessionWriter
     /// <summary>The session's natural key within its brand: the row the upsert writes.</summary>
     public abstract string Key(ChannelInteractionReceived interaction);
 
-    /// <summary>The upsert, one statement; it changes no row when the session belongs to another brand.</summary>
-    public abstract NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write);
-
-    /// <summary>The parameters every session table shares (the seed copies the customer into each session).</summary>
-    protected static NpgsqlCommand CommonCommand(NpgsqlConnection connection, string sql, SessionWrite write)
+    /// <summary>
+    /// The upsert of <paramref name="writes"/>, one statement that writes their rows in the order given; at most one
+    /// write per session (a statement cannot change a row twice). It changes no row for a session of another brand.
+    /// </summary>
+    public NpgsqlCommand Upsert(NpgsqlConnection connection, IReadOnlyList<SessionWrite> writes)
     {
-        var interaction = write.Interaction;
-        var customer = interaction.Customer;
-        return connection.Command(sql)
-            .With("brand", interaction.Brand)
-            .With("lead_id", write.LeadId)
-            .With("occurred_at", interaction.OccurredAt)
-            .With("customer_name", customer.Name)
-            .With("customer_email", customer.Email)
-            .With("customer_phone", customer.Phone ?? LeadIdentity.NormalizedPhone(customer))
-            .With("customer_phone_normalized", LeadIdentity.NormalizedPhone(customer))
-            .With("message_count", write.MessageIsNew ? 1 : 0)
-            .With("message_at", write.MessageIsNew ? interaction.OccurredAt : null)
-            .With("message_from", write.NewMessage?.Sender)
-            .With("message_preview", Text.Truncate(write.NewMessage?.Content, PreviewLength));
+        var rows = new SessionRows(connection.Command(UpsertSql), writes)
+            .Text("brand", write => write.Interaction.Brand)
+            .Of("lead_id", write => write.LeadId, NpgsqlDbType.Uuid)
+            .Time("occurred_at", write => write.Interaction.OccurredAt)
+            .Text("customer_name", write => write.Interaction.Customer.Name)
+            .Text("customer_email", write => write.Interaction.Customer.Email)
+            .Text("customer_phone", write => write.Interaction.Customer.Phone ?? LeadIdentity.NormalizedPhone(write.Interaction.Customer))
+            .Text("customer_phone_normalized", write => LeadIdentity.NormalizedPhone(write.Interaction.Customer))
+            .Of("message_count", write => write.MessageIsNew ? 1 : 0, NpgsqlDbType.Integer)
+            .Time("message_at", write => write.MessageIsNew ? write.Interaction.OccurredAt : null)
+            .Text("message_from", write => write.NewMessage?.Sender)
+            .Text("message_preview", write => Text.Truncate(write.NewMessage?.Content, PreviewLength));
+        AddColumns(rows);
+        return rows.Command;
+    }
+
+    /// <summary>
+    /// The statement: INSERT ... SELECT ... FROM <see cref="Rows"/> ORDER BY position ON CONFLICT ... DO UPDATE, which
+    /// refers to the incoming row as excluded only.
+    /// </summary>
+    protected abstract string UpsertSql { get; }
+
+    /// <summary>The channel's own columns, each named as in its <see cref="Rows"/>.</summary>
+    protected abstract void AddColumns(SessionRows rows);
+
+    static readonly string[] CommonColumns =
+    [
+        "brand", "lead_id", "occurred_at", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized",
+        "message_count", "message_at", "message_from", "message_preview",
+    ];
+
+    /// <summary>The writes as rows with every common column and the channel's own, and their position in the statement.</summary>
+    protected static string Rows(params string[] columns)
+    {
+        var all = CommonColumns.Concat(columns).ToList();
+        return $"unnest({string.Join(", ", all.Select(column => "@" + column))}) WITH ORDINALITY AS v({string.Join(", ", all)}, position)";
     }
 
     /// <summary>"column = coalesce(excluded.column, s.column)" for each column of an upsert: an event that lacks the field never erases it.</summary>
@@ -64,5 +87,31 @@ public abstract class SessionWriter
     };
 
     const int PreviewLength = 160;
+}
 
+/// <summary>The columns of a set-based upsert: one array parameter each, an element per write, in the writes' order.</summary>
+public sealed class SessionRows(NpgsqlCommand command, IReadOnlyList<SessionWrite> writes)
+{
+    public NpgsqlCommand Command => command;
+
+    public SessionRows Text(string name, Func<SessionWrite, string?> value)
+    {
+        command.WithTexts(name, writes.Select(value));
+        return this;
+    }
+
+    public SessionRows Json(string name, Func<SessionWrite, string?> value)
+    {
+        command.WithJsons(name, writes.Select(value));
+        return this;
+    }
+
+    public SessionRows Time(string name, Func<SessionWrite, DateTimeOffset?> value) =>
+        Of(name, write => value(write)?.UtcDateTime, NpgsqlDbType.TimestampTz);
+
+    public SessionRows Of<T>(string name, Func<SessionWrite, T> value, NpgsqlDbType type)
+    {
+        command.With(name, writes.Select(value).ToArray(), NpgsqlDbType.Array | type);
+        return this;
+    }
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Proxe.Contracts;
 using Proxe.Workers.Persistence;
 
@@ -19,15 +18,18 @@ public sealed class SocialSessionWriter : SessionWriter
 
     static string PlatformUserId(ChannelInteractionReceived interaction) => interaction.Social?.PlatformUserId ?? interaction.SessionKey;
 
-    static readonly string UpsertSql = $"""
+    protected override string UpsertSql { get; } = $"""
         INSERT INTO social_sessions AS s (brand, lead_id, platform, platform_user_id, platform_username, customer_name,
             customer_email, customer_phone, customer_phone_normalized, engagement_type, content_id, engagement_preview,
             last_engagement_at, engagement_count, conversation_summary, conversation_context, user_inputs_summary,
             sentiment, engagement_quality, channel_data)
-        VALUES (@brand, @lead_id, @platform, @platform_user_id, @platform_username, @customer_name,
-            @customer_email, @customer_phone, @customer_phone_normalized, @engagement_type, @content_id, coalesce(@engagement_preview, @message_preview),
-            @message_at, @message_count, @conversation_summary, @conversation_context, @user_inputs_summary,
-            @sentiment, @engagement_quality, @channel_data)
+        SELECT brand, lead_id, platform, platform_user_id, platform_username, customer_name,
+            customer_email, customer_phone, customer_phone_normalized, engagement_type, content_id, coalesce(engagement_preview, message_preview),
+            message_at, message_count, conversation_summary, conversation_context, user_inputs_summary,
+            sentiment, engagement_quality, channel_data
+        FROM {Rows("platform", "platform_user_id", "platform_username", "engagement_type", "content_id", "engagement_preview",
+            "conversation_summary", "conversation_context", "user_inputs_summary", "sentiment", "engagement_quality", "channel_data")}
+        ORDER BY position
         ON CONFLICT (brand, platform, platform_user_id) DO UPDATE SET
             {Coalesce("platform_username", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
             engagement_type = CASE WHEN {EngagementIsLatest} THEN coalesce(excluded.engagement_type, s.engagement_type) ELSE s.engagement_type END,
@@ -39,22 +41,17 @@ public sealed class SocialSessionWriter : SessionWriter
             channel_data = s.channel_data || excluded.channel_data
         """;
 
-    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
-    {
-        var interaction = write.Interaction;
-        var social = interaction.Social;
-        return CommonCommand(connection, UpsertSql, write)
-            .With("platform", Platform(interaction))
-            .With("platform_user_id", PlatformUserId(interaction))
-            .With("platform_username", social?.PlatformUsername ?? interaction.Customer.Username)
-            .With("engagement_type", social?.EngagementType ?? (write.MessageIsNew ? "dm" : null))
-            .With("content_id", social?.ContentId)
-            .With("engagement_preview", social?.EngagementPreview)
-            .With("conversation_summary", social?.ConversationSummary)
-            .WithJson("conversation_context", Json(social?.ConversationContext))
-            .With("user_inputs_summary", social?.UserInputsSummary)
-            .With("sentiment", social?.Sentiment)
-            .With("engagement_quality", social?.EngagementQuality)
-            .WithJson("channel_data", ChannelData(social?.ChannelData));
-    }
+    protected override void AddColumns(SessionRows rows) => rows
+        .Text("platform", write => Platform(write.Interaction))
+        .Text("platform_user_id", write => PlatformUserId(write.Interaction))
+        .Text("platform_username", write => write.Interaction.Social?.PlatformUsername ?? write.Interaction.Customer.Username)
+        .Text("engagement_type", write => write.Interaction.Social?.EngagementType ?? (write.MessageIsNew ? "dm" : null))
+        .Text("content_id", write => write.Interaction.Social?.ContentId)
+        .Text("engagement_preview", write => write.Interaction.Social?.EngagementPreview)
+        .Text("conversation_summary", write => write.Interaction.Social?.ConversationSummary)
+        .Json("conversation_context", write => Json(write.Interaction.Social?.ConversationContext))
+        .Text("user_inputs_summary", write => write.Interaction.Social?.UserInputsSummary)
+        .Text("sentiment", write => write.Interaction.Social?.Sentiment)
+        .Text("engagement_quality", write => write.Interaction.Social?.EngagementQuality)
+        .Json("channel_data", write => ChannelData(write.Interaction.Social?.ChannelData));
 }

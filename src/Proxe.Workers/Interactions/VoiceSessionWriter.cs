@@ -1,4 +1,4 @@
-using Npgsql;
+using NpgsqlTypes;
 using Proxe.Contracts;
 using Proxe.Workers.Persistence;
 
@@ -27,15 +27,18 @@ public sealed class VoiceSessionWriter : SessionWriter
 
     public override string Key(ChannelInteractionReceived interaction) => interaction.Voice?.CallSid ?? interaction.SessionKey;
 
-    static readonly string UpsertSql = $"""
+    protected override string UpsertSql { get; } = $"""
         INSERT INTO voice_sessions AS s (brand, lead_id, call_sid, customer_name, customer_email, customer_phone,
             customer_phone_normalized, phone_number, caller, call_direction, call_status, last_status_sequence,
             call_duration_seconds, recording_url, transcription, call_summary, sentiment, conversation_context,
             user_inputs_summary, audio_quality, channel_data)
-        VALUES (@brand, @lead_id, @call_sid, @customer_name, @customer_email, @customer_phone,
-            @customer_phone_normalized, @phone_number, @caller, @call_direction, @call_status, @sequence,
-            @duration, @recording_url, @transcription, @call_summary, @sentiment, @conversation_context,
-            @user_inputs_summary, @audio_quality, @channel_data)
+        SELECT brand, lead_id, call_sid, customer_name, customer_email, customer_phone,
+            customer_phone_normalized, phone_number, caller, call_direction, call_status, sequence,
+            duration, recording_url, transcription, call_summary, sentiment, conversation_context,
+            user_inputs_summary, audio_quality, channel_data
+        FROM {Rows("call_sid", "phone_number", "caller", "call_direction", "call_status", "sequence", "duration", "recording_url",
+            "transcription", "call_summary", "sentiment", "conversation_context", "user_inputs_summary", "audio_quality", "channel_data")}
+        ORDER BY position
         ON CONFLICT (brand, call_sid) DO UPDATE SET
             {Coalesce("customer_name", "customer_email", "customer_phone", "customer_phone_normalized")},
             phone_number = coalesce(s.phone_number, excluded.phone_number),
@@ -50,24 +53,20 @@ public sealed class VoiceSessionWriter : SessionWriter
         WHERE s.brand = excluded.brand
         """;
 
-    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
-    {
-        var voice = write.Interaction.Voice;
-        return CommonCommand(connection, UpsertSql, write)
-            .With("call_sid", Key(write.Interaction))
-            .With("phone_number", voice?.PhoneNumber)
-            .With("caller", write.Interaction.Customer.Phone)
-            .With("call_direction", voice?.CallDirection)
-            .With("call_status", voice?.CallStatus)
-            .With("sequence", voice?.SequenceNumber)
-            .With("duration", voice?.CallDurationSeconds)
-            .With("recording_url", voice?.RecordingUrl)
-            .With("transcription", voice?.Transcription)
-            .With("call_summary", voice?.CallSummary)
-            .With("sentiment", voice?.Sentiment)
-            .WithJson("conversation_context", Json(voice?.ConversationContext))
-            .With("user_inputs_summary", voice?.UserInputsSummary)
-            .With("audio_quality", voice?.AudioQuality)
-            .WithJson("channel_data", ChannelData(voice?.ChannelData));
-    }
+    protected override void AddColumns(SessionRows rows) => rows
+        .Text("call_sid", write => Key(write.Interaction))
+        .Text("phone_number", write => write.Interaction.Voice?.PhoneNumber)
+        .Text("caller", write => write.Interaction.Customer.Phone)
+        .Text("call_direction", write => write.Interaction.Voice?.CallDirection)
+        .Text("call_status", write => write.Interaction.Voice?.CallStatus)
+        .Of("sequence", write => write.Interaction.Voice?.SequenceNumber, NpgsqlDbType.Integer)
+        .Of("duration", write => write.Interaction.Voice?.CallDurationSeconds, NpgsqlDbType.Integer)
+        .Text("recording_url", write => write.Interaction.Voice?.RecordingUrl)
+        .Text("transcription", write => write.Interaction.Voice?.Transcription)
+        .Text("call_summary", write => write.Interaction.Voice?.CallSummary)
+        .Text("sentiment", write => write.Interaction.Voice?.Sentiment)
+        .Json("conversation_context", write => Json(write.Interaction.Voice?.ConversationContext))
+        .Text("user_inputs_summary", write => write.Interaction.Voice?.UserInputsSummary)
+        .Text("audio_quality", write => write.Interaction.Voice?.AudioQuality)
+        .Json("channel_data", write => ChannelData(write.Interaction.Voice?.ChannelData));
 }

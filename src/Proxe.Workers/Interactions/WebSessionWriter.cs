@@ -1,5 +1,4 @@
 using NpgsqlTypes;
-using Npgsql;
 using Proxe.Contracts;
 using Proxe.Workers.Persistence;
 
@@ -13,13 +12,16 @@ public sealed class WebSessionWriter : SessionWriter
 
     public override string Key(ChannelInteractionReceived interaction) => interaction.Web?.ExternalSessionId ?? interaction.SessionKey;
 
-    static readonly string UpsertSql = $"""
+    protected override string UpsertSql { get; } = $"""
         INSERT INTO web_sessions AS s (brand, lead_id, external_session_id, chat_session_id, customer_name, customer_email,
             customer_phone, website_url, booking_status, booking_date, booking_time, google_event_id, conversation_summary,
             user_inputs_summary, session_status, message_count, last_message_at, channel_data)
-        VALUES (@brand, @lead_id, @session_key, @chat_session_id, @customer_name, @customer_email,
-            @customer_phone, @website_url, @booking_status, @booking_date, @booking_time, @google_event_id, @conversation_summary,
-            @user_inputs_summary, @session_status, @message_count, @message_at, @channel_data)
+        SELECT brand, lead_id, session_key, chat_session_id, customer_name, customer_email,
+            customer_phone, website_url, booking_status, booking_date, booking_time, google_event_id, conversation_summary,
+            user_inputs_summary, session_status, message_count, message_at, channel_data
+        FROM {Rows("session_key", "chat_session_id", "website_url", "booking_status", "booking_date", "booking_time", "google_event_id",
+            "conversation_summary", "user_inputs_summary", "session_status", "channel_data")}
+        ORDER BY position
         ON CONFLICT (brand, external_session_id) DO UPDATE SET
             {Coalesce("chat_session_id", "customer_name", "customer_email", "customer_phone", "website_url")},
             {Coalesce("booking_status", "booking_date", "booking_time", "google_event_id")},
@@ -29,20 +31,16 @@ public sealed class WebSessionWriter : SessionWriter
             channel_data = s.channel_data || excluded.channel_data
         """;
 
-    public override NpgsqlCommand Upsert(NpgsqlConnection connection, SessionWrite write)
-    {
-        var web = write.Interaction.Web;
-        return CommonCommand(connection, UpsertSql, write)
-            .With("session_key", Key(write.Interaction))
-            .With("chat_session_id", web?.ChatSessionId)
-            .With("website_url", web?.WebsiteUrl)
-            .With("booking_status", web?.BookingStatus)
-            .With("booking_date", web?.BookingDate, NpgsqlDbType.Date)
-            .With("booking_time", web?.BookingTime, NpgsqlDbType.Time)
-            .With("google_event_id", web?.GoogleEventId)
-            .With("conversation_summary", web?.ConversationSummary)
-            .With("user_inputs_summary", web?.UserInputsSummary)
-            .With("session_status", web?.SessionStatus)
-            .WithJson("channel_data", ChannelData(web?.ChannelData));
-    }
+    protected override void AddColumns(SessionRows rows) => rows
+        .Text("session_key", write => Key(write.Interaction))
+        .Text("chat_session_id", write => write.Interaction.Web?.ChatSessionId)
+        .Text("website_url", write => write.Interaction.Web?.WebsiteUrl)
+        .Text("booking_status", write => write.Interaction.Web?.BookingStatus)
+        .Of("booking_date", write => write.Interaction.Web?.BookingDate, NpgsqlDbType.Date)
+        .Of("booking_time", write => write.Interaction.Web?.BookingTime, NpgsqlDbType.Time)
+        .Text("google_event_id", write => write.Interaction.Web?.GoogleEventId)
+        .Text("conversation_summary", write => write.Interaction.Web?.ConversationSummary)
+        .Text("user_inputs_summary", write => write.Interaction.Web?.UserInputsSummary)
+        .Text("session_status", write => write.Interaction.Web?.SessionStatus)
+        .Json("channel_data", write => ChannelData(write.Interaction.Web?.ChannelData));
 }
