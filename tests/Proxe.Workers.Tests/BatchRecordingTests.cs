@@ -116,6 +116,8 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         ], sessions, CancellationToken.None);
 
         Assert.Empty(outcome.Refused);
+        // One transaction wrote both sessions: a statement that changed a row twice would have failed and split the batch.
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM whatsapp_sessions WHERE brand = @brand", ("brand", brand)));
         var session = (await host.RowsAsync("""
             SELECT response_time_avg_seconds, response_count, awaiting_reply_since, message_count, last_message_preview
             FROM whatsapp_sessions WHERE brand = @brand AND whatsapp_contact_id = @contact

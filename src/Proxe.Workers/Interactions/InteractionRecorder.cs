@@ -125,8 +125,8 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
         // Round n holds each session's n-th write of the batch, in key order: concurrent transactions take the session rows
         // in one order, and each session's writes apply in batch order, one statement per round.
         var rounds = writes
-            .GroupBy(write => (Sql.WithoutNul(write.Interaction.Brand)!, Sql.WithoutNul(sessions.Key(write.Interaction))!))
-            .OrderBy(session => session.Key.Item1, StringComparer.Ordinal).ThenBy(session => session.Key.Item2, StringComparer.Ordinal)
+            .GroupBy(write => (Brand: Sql.WithoutNul(write.Interaction.Brand)!, Key: Sql.WithoutNul(sessions.Key(write.Interaction))!))
+            .OrderBy(session => session.Key.Brand, StringComparer.Ordinal).ThenBy(session => session.Key.Key, StringComparer.Ordinal)
             .SelectMany(session => session.Select((write, round) => (write, round)))
             .GroupBy(write => write.round, write => write.write)
             .Select(round => round.ToList())
@@ -135,13 +135,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
         if (LeadResolver.AttachIdentities(connection, known) is { } identities)
             commands.Add(identities);
         await using (var upserts = connection.Batch(commands))
-        {
             await upserts.ExecuteNonQueryAsync(cancellationToken);
-            for (var i = 0; i < rounds.Count; i++)
-                if (upserts.BatchCommands[i].RecordsAffected < rounds[i].Count)
-                    throw new InvalidOperationException(
-                        $"A {sessions.SessionName} of interactions {string.Join(", ", rounds[i].Select(write => write.Interaction.InteractionId))} belongs to another brand.");
-        }
 
         foreach (var write in writes)
         {

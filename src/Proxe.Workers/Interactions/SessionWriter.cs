@@ -21,28 +21,24 @@ public abstract class SessionWriter
 {
     public abstract string Channel { get; }
 
-    /// <summary>What the session is called in errors: "call", "web session"...</summary>
-    public abstract string SessionName { get; }
-
     /// <summary>The session's natural key within its brand: the row the upsert writes.</summary>
     public abstract string Key(ChannelInteractionReceived interaction);
 
     /// <summary>
     /// The upsert of <paramref name="writes"/>, one statement that writes their rows in the order given; at most one
-    /// write per session (a statement cannot change a row twice). It changes no row for a session of another brand.
+    /// write per session (a statement cannot change a row twice).
     /// </summary>
     public NpgsqlCommand Upsert(NpgsqlConnection connection, IReadOnlyList<SessionWrite> writes)
     {
         var rows = new SessionRows(connection.Command(UpsertSql), writes)
             .Text("brand", write => write.Interaction.Brand)
-            .Of("lead_id", write => write.LeadId, NpgsqlDbType.Uuid)
-            .Time("occurred_at", write => write.Interaction.OccurredAt)
+            .Values("lead_id", write => write.LeadId, NpgsqlDbType.Uuid)
             .Text("customer_name", write => write.Interaction.Customer.Name)
             .Text("customer_email", write => write.Interaction.Customer.Email)
             .Text("customer_phone", write => write.Interaction.Customer.Phone ?? LeadIdentity.NormalizedPhone(write.Interaction.Customer))
             .Text("customer_phone_normalized", write => LeadIdentity.NormalizedPhone(write.Interaction.Customer))
-            .Of("message_count", write => write.MessageIsNew ? 1 : 0, NpgsqlDbType.Integer)
-            .Time("message_at", write => write.MessageIsNew ? write.Interaction.OccurredAt : null)
+            .Values("message_count", write => write.MessageIsNew ? 1 : 0, NpgsqlDbType.Integer)
+            .Timestamps("message_at", write => write.MessageIsNew ? write.Interaction.OccurredAt : null)
             .Text("message_from", write => write.NewMessage?.Sender)
             .Text("message_preview", write => Text.Truncate(write.NewMessage?.Content, PreviewLength));
         AddColumns(rows);
@@ -60,7 +56,7 @@ public abstract class SessionWriter
 
     static readonly string[] CommonColumns =
     [
-        "brand", "lead_id", "occurred_at", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized",
+        "brand", "lead_id", "customer_name", "customer_email", "customer_phone", "customer_phone_normalized",
         "message_count", "message_at", "message_from", "message_preview",
     ];
 
@@ -87,31 +83,31 @@ public abstract class SessionWriter
     };
 
     const int PreviewLength = 160;
-}
 
-/// <summary>The columns of a set-based upsert: one array parameter each, an element per write, in the writes' order.</summary>
-public sealed class SessionRows(NpgsqlCommand command, IReadOnlyList<SessionWrite> writes)
-{
-    public NpgsqlCommand Command => command;
-
-    public SessionRows Text(string name, Func<SessionWrite, string?> value)
+    /// <summary>The columns of a set-based upsert: one array parameter each, an element per write, in the writes' order.</summary>
+    protected sealed class SessionRows(NpgsqlCommand command, IReadOnlyList<SessionWrite> writes)
     {
-        command.WithTexts(name, writes.Select(value));
-        return this;
-    }
+        public NpgsqlCommand Command => command;
 
-    public SessionRows Json(string name, Func<SessionWrite, string?> value)
-    {
-        command.WithJsons(name, writes.Select(value));
-        return this;
-    }
+        public SessionRows Text(string name, Func<SessionWrite, string?> value)
+        {
+            command.WithTexts(name, writes.Select(value));
+            return this;
+        }
 
-    public SessionRows Time(string name, Func<SessionWrite, DateTimeOffset?> value) =>
-        Of(name, write => value(write)?.UtcDateTime, NpgsqlDbType.TimestampTz);
+        public SessionRows Json(string name, Func<SessionWrite, string?> value)
+        {
+            command.WithJsons(name, writes.Select(value));
+            return this;
+        }
 
-    public SessionRows Of<T>(string name, Func<SessionWrite, T> value, NpgsqlDbType type)
-    {
-        command.With(name, writes.Select(value).ToArray(), NpgsqlDbType.Array | type);
-        return this;
+        public SessionRows Timestamps(string name, Func<SessionWrite, DateTimeOffset?> value) =>
+            Values(name, write => value(write)?.UtcDateTime, NpgsqlDbType.TimestampTz);
+
+        public SessionRows Values<T>(string name, Func<SessionWrite, T> value, NpgsqlDbType type)
+        {
+            command.With(name, writes.Select(value).ToArray(), NpgsqlDbType.Array | type);
+            return this;
+        }
     }
 }

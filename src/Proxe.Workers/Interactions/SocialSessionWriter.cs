@@ -7,8 +7,6 @@ public sealed class SocialSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Social;
 
-    public override string SessionName => "social session";
-
     /// <summary>The latest engagement describes the session; a late older one only counts.</summary>
     const string EngagementIsLatest = "excluded.last_engagement_at >= coalesce(s.last_engagement_at, '-infinity')";
 

@@ -8,8 +8,6 @@ public sealed class VoiceSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Voice;
 
-    public override string SessionName => "call";
-
     /// <summary>Twilio's call progress; every final status ranks the same (a call ends only once).</summary>
     static string StatusRank(string column) => $"""
         (CASE {column} WHEN 'queued' THEN 1 WHEN 'initiated' THEN 2 WHEN 'ringing' THEN 3 WHEN 'in-progress' THEN 4
@@ -50,7 +48,6 @@ public sealed class VoiceSessionWriter : SessionWriter
             {Coalesce("recording_url", "transcription", "call_summary", "sentiment")},
             {Coalesce("conversation_context", "user_inputs_summary", "audio_quality")},
             channel_data = s.channel_data || excluded.channel_data
-        WHERE s.brand = excluded.brand
         """;
 
     protected override void AddColumns(SessionRows rows) => rows
@@ -59,8 +56,8 @@ public sealed class VoiceSessionWriter : SessionWriter
         .Text("caller", write => write.Interaction.Customer.Phone)
         .Text("call_direction", write => write.Interaction.Voice?.CallDirection)
         .Text("call_status", write => write.Interaction.Voice?.CallStatus)
-        .Of("sequence", write => write.Interaction.Voice?.SequenceNumber, NpgsqlDbType.Integer)
-        .Of("duration", write => write.Interaction.Voice?.CallDurationSeconds, NpgsqlDbType.Integer)
+        .Values("sequence", write => write.Interaction.Voice?.SequenceNumber, NpgsqlDbType.Integer)
+        .Values("duration", write => write.Interaction.Voice?.CallDurationSeconds, NpgsqlDbType.Integer)
         .Text("recording_url", write => write.Interaction.Voice?.RecordingUrl)
         .Text("transcription", write => write.Interaction.Voice?.Transcription)
         .Text("call_summary", write => write.Interaction.Voice?.CallSummary)

@@ -8,8 +8,6 @@ public sealed class WebSessionWriter : SessionWriter
 {
     public override string Channel => Channels.Web;
 
-    public override string SessionName => "web session";
-
     public override string Key(ChannelInteractionReceived interaction) => interaction.Web?.ExternalSessionId ?? interaction.SessionKey;
 
     protected override string UpsertSql { get; } = $"""
@@ -36,8 +34,8 @@ public sealed class WebSessionWriter : SessionWriter
         .Text("chat_session_id", write => write.Interaction.Web?.ChatSessionId)
         .Text("website_url", write => write.Interaction.Web?.WebsiteUrl)
         .Text("booking_status", write => write.Interaction.Web?.BookingStatus)
-        .Of("booking_date", write => write.Interaction.Web?.BookingDate, NpgsqlDbType.Date)
-        .Of("booking_time", write => write.Interaction.Web?.BookingTime, NpgsqlDbType.Time)
+        .Values("booking_date", write => write.Interaction.Web?.BookingDate, NpgsqlDbType.Date)
+        .Values("booking_time", write => write.Interaction.Web?.BookingTime, NpgsqlDbType.Time)
         .Text("google_event_id", write => write.Interaction.Web?.GoogleEventId)
         .Text("conversation_summary", write => write.Interaction.Web?.ConversationSummary)
         .Text("user_inputs_summary", write => write.Interaction.Web?.UserInputsSummary)

@@ -7,8 +7,6 @@ public sealed class WhatsAppSessionWriter : SessionWriter
 {
     public override string Channel => Channels.WhatsApp;
 
-    public override string SessionName => "WhatsApp session";
-
     /// <summary>Receipts of one message share a timestamp second; on a tie the later stage of delivery wins.</summary>
     static string StatusRank(string column) =>
         $"(CASE {column} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END)";
@@ -69,7 +67,7 @@ public sealed class WhatsAppSessionWriter : SessionWriter
         .Text("conversation_status", write => write.Interaction.WhatsApp?.ConversationStatus)
         .Text("overall_sentiment", write => write.Interaction.WhatsApp?.OverallSentiment)
         .Text("status", write => write.Interaction.WhatsApp?.DeliveryStatus?.Status)
-        .Time("status_at", write => write.Interaction.WhatsApp?.DeliveryStatus is null ? null : write.Interaction.OccurredAt)
+        .Timestamps("status_at", write => write.Interaction.WhatsApp?.DeliveryStatus is null ? null : write.Interaction.OccurredAt)
         .Text("status_error", write => StatusError(write.Interaction.WhatsApp?.DeliveryStatus))
         .Json("channel_data", write => ChannelData(write.Interaction.WhatsApp?.ChannelData));
 

@@ -48,7 +48,7 @@ internal static partial class Sql
     public static NpgsqlCommand WithTexts(this NpgsqlCommand command, string name, IEnumerable<string?> values) =>
         command.With(name, values.Select(WithoutNul).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
 
-    /// <summary>A jsonb[] parameter, each element as <see cref="WithJson"/> would pass it.</summary>
+    /// <summary>A jsonb[] parameter. jsonb refuses the escape \u0000 too; an escaped backslash before "u0000" is text and stays.</summary>
     public static NpgsqlCommand WithJsons(this NpgsqlCommand command, string name, IEnumerable<string?> values) =>
         command.With(name, values.Select(WithoutEscapedNul).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
 
@@ -56,16 +56,10 @@ internal static partial class Sql
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, Guid value) => command.With(name, value, NpgsqlDbType.Uuid);
 
-    public static NpgsqlCommand With(this NpgsqlCommand command, string name, bool value) => command.With(name, value, NpgsqlDbType.Boolean);
-
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, int? value) => command.With(name, value, NpgsqlDbType.Integer);
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, DateTimeOffset? value) =>
         command.With(name, value?.UtcDateTime, NpgsqlDbType.TimestampTz);
-
-    /// <summary>jsonb refuses the escape \u0000 too; an escaped backslash before "u0000" is text and stays.</summary>
-    public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, string? json) =>
-        command.With(name, WithoutEscapedNul(json), NpgsqlDbType.Jsonb);
 
     static string? WithoutEscapedNul(string? json) => json is null ? null : EscapedNul().Replace(json, "$1");
 
