@@ -52,10 +52,14 @@ public static class Extensions
     /// would run once per batch and once per journey event.
     /// SQL spans are started only inside a recorded trace: Npgsql copies a batch's whole text for its span before the
     /// sampler is asked, which was a fifth of the workers' allocations with tracing off.
+    /// A connection lives a minute at most: PostgreSQL plans a connection's foreign-key checks once, and those planned
+    /// while all_leads was nearly empty (a new database) scan all of a brand's leads for every row written until the
+    /// table is first analyzed, which under load took minutes (bench/README.md, "2026-12-05 (stop 24)").
     /// </summary>
     public static void ConfigureDataSource(NpgsqlDataSourceBuilder dataSource)
     {
         dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        dataSource.ConnectionStringBuilder.ConnectionLifetime = 60;
         dataSource.ConfigureTracing(tracing => tracing
             .ConfigureCommandFilter(_ => InRecordedTrace)
             .ConfigureBatchFilter(_ => InRecordedTrace));
