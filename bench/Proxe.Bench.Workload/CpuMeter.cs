@@ -6,7 +6,8 @@ namespace Proxe.Bench.Workload;
 /// Where the CPU went during a measurement: CPU seconds of the PROXe services, PostgreSQL, RabbitMQ and this process,
 /// read from /proc (Linux only; elsewhere nothing is reported). PostgreSQL and RabbitMQ are counted as a whole, so
 /// anything else using them at the same time is counted too. Given the ports they listen on, only those instances are
-/// counted (PostgreSQL: the postmaster and its backends; RabbitMQ: the node's VM), not other stacks on the same machine.
+/// counted (PostgreSQL: the postmaster and its backends, those that ended during the measurement too; RabbitMQ: the
+/// node's VM), not other stacks on the same machine.
 /// </summary>
 public sealed class CpuMeter
 {
@@ -21,7 +22,7 @@ public sealed class CpuMeter
         ("rabbitmq", (_, comm, _) => comm == "beam.smp"),
     ];
 
-    readonly Dictionary<int, (string Group, long Ticks)> _start;
+    readonly Dictionary<int, (string Group, long Ticks, bool Reaped)> _start;
     readonly (long Busy, long Total) _machineStart;
     readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     readonly Dictionary<int, string> _owners;
@@ -55,11 +56,16 @@ public sealed class CpuMeter
     {
         var elapsed = (DateTimeOffset.UtcNow - _startedAt).TotalSeconds;
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (pid, (group, ticks)) in ReadProcesses())
+        var now = ReadProcesses();
+        foreach (var (pid, (group, ticks, _)) in now)
         {
             var before = _start.TryGetValue(pid, out var started) ? started.Ticks : 0;
             seconds[group] = seconds.GetValueOrDefault(group) + (ticks - before) / TicksPerSecond;
         }
+        // A child that ended since is in its parent's children time with its whole life: what it had used before is not ours.
+        foreach (var (pid, (group, ticks, reaped)) in _start)
+            if (reaped && !now.ContainsKey(pid))
+                seconds[group] = seconds.GetValueOrDefault(group) - ticks / TicksPerSecond;
 
         var machine = ReadMachine();
         var total = machine.Total - _machineStart.Total;
@@ -68,9 +74,9 @@ public sealed class CpuMeter
             Groups.Select(g => new CpuUse(g.Name, seconds.GetValueOrDefault(g.Name), elapsed <= 0 ? 0 : seconds.GetValueOrDefault(g.Name) / elapsed)).ToList());
     }
 
-    Dictionary<int, (string Group, long Ticks)> ReadProcesses()
+    Dictionary<int, (string Group, long Ticks, bool Reaped)> ReadProcesses()
     {
-        var result = new Dictionary<int, (string, long)>();
+        var result = new Dictionary<int, (string, long, bool)>();
         if (!OperatingSystem.IsLinux())
             return result;
 
@@ -80,7 +86,8 @@ public sealed class CpuMeter
                 continue;
             try
             {
-                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14 and stime 15.
+                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15, and the
+                // ended children's cutime 16 and cstime 17 (PostgreSQL's backends end, a connection at a time).
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
@@ -94,7 +101,10 @@ public sealed class CpuMeter
                 if (group is null)
                     continue;
 
-                result[pid] = (group, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                if (_owners.ContainsKey(pid))
+                    ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+                result[pid] = (group, ticks, _owners.ContainsKey(parent));
             }
             catch (IOException)
             {
