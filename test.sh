@@ -9,6 +9,7 @@ deploy/local/start.sh
 export PROXE_TEST_POSTGRES="Host=127.0.0.1;Port=${PROXE_PG_PORT:-5432};Username=postgres;Password=postgres"
 export PROXE_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:${PROXE_AMQP_PORT:-5672}/"
 export PROXE_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${PROXE_RABBITMQ_MGMT_PORT:-15672}/"
+export PROXE_TEST_RABBITMQCTL="$PWD/deploy/local/rabbitmqctl.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log=.proxe/test.log

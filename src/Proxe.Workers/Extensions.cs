@@ -76,6 +76,7 @@ public static class Extensions
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(host => host.WaitUntilStarted = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumptionPause>();
+        builder.Services.AddHostedService<ConsumerWatchdog>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReceiveEndpointsReadiness>("receive-endpoints", tags: [ServiceDefaults.Extensions.ReadyTag])
             .AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);

@@ -66,6 +66,17 @@ public sealed class WorkerOptions
     /// <summary>A paused endpoint starts consuming again after this; if the outage lasts, it pauses again.</summary>
     public TimeSpan PauseRestartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often <see cref="Health.ConsumerWatchdog"/> asks the broker whether each endpoint's queue has a consumer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ConsumerCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an endpoint's queue may be without a consumer at the broker before the bus is restarted: longer than a
+    /// kill switch's pause (<see cref="PauseRestartTimeout"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ConsumerlessRestartAfter { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How long the journey remembers an interaction it folded in, and so recognises its redelivery or replay (lead_journey_interactions).</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan JourneyMemory { get; init; } = TimeSpan.FromDays(30);

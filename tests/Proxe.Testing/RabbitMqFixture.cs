@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -102,6 +103,66 @@ public sealed class RabbitMqFixture : IAsyncLifetime
         {
             return 0;
         }
+    }
+
+    /// <summary>Consumers the broker has on the queue right now (AMQP passive declare); 0 when the queue does not exist.</summary>
+    public async Task<uint> GetConsumerCountAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await CreateConnectionFactory().CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).ConsumerCount;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Removes the queue's consumers at the broker without a word to their channels: the client goes on believing it
+    /// consumes, as MassTransit's endpoints sometimes do after a broker restart. Runs rabbitmqctl eval, through the
+    /// command in PROXE_TEST_RABBITMQCTL (./test.sh sets deploy/local/rabbitmqctl.sh) or in the test container.
+    /// </summary>
+    public async Task DropConsumersSilentlyAsync(string queue)
+    {
+        var expression = $$"""
+            {ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"{{VirtualHost}}">>, queue, <<"{{queue}}">>)),
+            QPid = amqqueue:get_pid(Q),
+            [gen_server2:call(QPid, {basic_cancel, element(1, C), element(2, C), undefined, <<"proxe-tests">>}, infinity)
+             || C <- gen_server2:call(QPid, consumers, infinity)],
+            length(gen_server2:call(QPid, consumers, infinity)).
+            """;
+        var output = (await RabbitMqCtlAsync("eval", expression)).Trim();
+        if (output != "0")
+            throw new InvalidOperationException($"rabbitmqctl eval left consumers on '{queue}': {output}");
+    }
+
+    public const string CtlVariable = "PROXE_TEST_RABBITMQCTL";
+
+    private async Task<string> RabbitMqCtlAsync(params string[] arguments)
+    {
+        if (_container is not null)
+        {
+            var result = await _container.ExecAsync(["rabbitmqctl", .. arguments]);
+            return result.ExitCode == 0
+                ? result.Stdout
+                : throw new InvalidOperationException($"rabbitmqctl {arguments[0]} failed ({result.ExitCode}): {result.Stderr}");
+        }
+        var command = Environment.GetEnvironmentVariable(CtlVariable);
+        if (string.IsNullOrWhiteSpace(command))
+            throw new InvalidOperationException($"{CtlVariable} is not set: run ./test.sh, or set it to a rabbitmqctl for the broker of {ConnectionVariable}.");
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? await stdout
+            : throw new InvalidOperationException($"{command} {arguments[0]} failed ({process.ExitCode}): {await stderr}");
     }
 
     /// <summary>Polls until the queue holds at least <paramref name="atLeast"/> messages; fails the test on timeout.</summary>
