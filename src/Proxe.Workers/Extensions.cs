@@ -76,7 +76,6 @@ public static class Extensions
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(host => host.WaitUntilStarted = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumptionPause>();
-        builder.Services.AddHostedService<ConsumerWatchdog>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReceiveEndpointsReadiness>("receive-endpoints", tags: [ServiceDefaults.Extensions.ReadyTag])
             .AddCheck<ConsumptionPause>("consumption", tags: [ServiceDefaults.Extensions.ReadyTag]);
@@ -98,5 +97,7 @@ public static class Extensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // After MassTransit's hosted service: it starts once the bus has, and stops before the bus does.
+        builder.Services.AddHostedService<ConsumerWatchdog>();
     }
 }

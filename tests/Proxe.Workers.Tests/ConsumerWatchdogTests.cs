@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Proxe.Contracts;
 using Proxe.Messaging;
 using static Proxe.Workers.Tests.Make;
@@ -25,11 +23,8 @@ public sealed class ConsumerWatchdogTests(WatchedWorkerHost host) : IClassFixtur
         var queue = MessagingTopology.QueueFor(Channels.Web);
         await host.RecordAsync(Web(brand, "before", "before", T0, Person("+61491572000"), Text("before")));
 
+        // MassTransit goes on believing it consumes: nothing of its own brings the consumer back.
         await host.Broker.DropConsumersSilentlyAsync(queue);
-        // MassTransit still believes it consumes: nothing of its own would bring the consumer back.
-        var endpoint = host.Factory.Services.GetRequiredService<IBusControl>().CheckHealth().Endpoints
-            .Single(e => new Uri(e.Key).AbsolutePath.EndsWith("/" + queue, StringComparison.Ordinal));
-        Assert.Equal(BusHealthStatus.Healthy, endpoint.Value.Status);
         await host.PublishAsync(Web(brand, "waiting", "waiting", T0.AddMinutes(1), Person("+61491572000"), Text("while lost")));
 
         await WorkerHost.WaitUntilAsync("the broker has a consumer on the queue again",

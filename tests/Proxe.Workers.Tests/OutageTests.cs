@@ -81,7 +81,7 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
 
         await WaitForReadinessAsync("every endpoint is back", report => report.Status == HealthStatus.Healthy, TimeSpan.FromSeconds(90));
         foreach (var queue in ChannelQueues)
-            Assert.True(await ConsumersAsync(queue) >= 1, $"{queue} has no consumer");
+            Assert.True(await host.Broker.GetConsumerCountAsync(queue) >= 1, $"{queue} has no consumer");
 
         var after = new[]
         {
@@ -113,12 +113,5 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
         foreach (var queue in ChannelQueues)
             total += await host.Broker.GetQueueDepthAsync(queue + "_error");
         return total;
-    }
-
-    async Task<uint> ConsumersAsync(string queue)
-    {
-        await using var connection = await host.Broker.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
     }
 }

@@ -6,16 +6,19 @@ using RabbitMQ.Client.Exceptions;
 namespace Proxe.Workers.Health;
 
 /// <summary>
-/// Restarts the bus when one of its receive endpoints' queues has had no consumer at the broker for
+/// Restarts the bus when an endpoint MassTransit calls healthy has had no consumer at the broker for
 /// <see cref="WorkerOptions.ConsumerlessRestartAfter"/>. After a RabbitMQ restart, MassTransit 8.x now and then leaves
-/// endpoints that believe they consume while the broker has no consumer for them (MassTransit#5692, #5942): their
-/// messages would wait for a human to restart the workers. A kill switch's pause is shorter than the limit, and while the
-/// broker cannot be asked nothing is counted.
+/// endpoints that believe they consume while the broker has none for them (MassTransit#5692, #5942): their messages would
+/// wait for a human to restart the workers. An endpoint a kill switch paused, or one still reconnecting, is not healthy and
+/// not counted; nor is anything while the broker cannot be asked. The broker counts every replica's consumers, so a
+/// replica's lost endpoint is seen only once no other replica consumes that queue.
 /// </summary>
-public sealed partial class ConsumerWatchdog(IBusControl bus, IConfiguration configuration, IOptions<WorkerOptions> options,
+public sealed class ConsumerWatchdog(IBusControl bus, IConfiguration configuration, IOptions<WorkerOptions> options,
     TimeProvider time, ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
     readonly Dictionary<string, DateTimeOffset> _missingSince = [];
+    IConnection? _connection;
+    IChannel? _channel;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,8 +27,9 @@ public sealed partial class ConsumerWatchdog(IBusControl bus, IConfiguration con
             Uri = new Uri(configuration.GetConnectionString("RabbitMq")
                 ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured.")),
             ClientProvidedName = "proxe-workers-consumer-watchdog",
+            AutomaticRecoveryEnabled = false,
         };
-        IConnection? connection = null;
+        var failing = false;
         using var timer = new PeriodicTimer(options.Value.ConsumerCheckInterval, time);
         try
         {
@@ -33,19 +37,19 @@ public sealed partial class ConsumerWatchdog(IBusControl bus, IConfiguration con
             {
                 try
                 {
-                    connection ??= await factory.CreateConnectionAsync(stoppingToken);
-                    var queues = await QueuesWithoutConsumerAsync(connection, stoppingToken);
-                    if (Overdue(queues) is { Count: > 0 } overdue)
+                    var withoutConsumer = await HealthyQueuesWithoutConsumerAsync(factory, stoppingToken);
+                    failing = false;
+                    if (Overdue(withoutConsumer) is { Count: > 0 } overdue)
                         await RestartBusAsync(overdue, stoppingToken);
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // The broker cannot say who consumes: count from scratch once it can.
-                    LogCheckFailed(exception.GetType().Name, exception.Message);
+                    if (!failing)
+                        logger.LogWarning("Consumer watchdog cannot ask the broker: {Error}", exception.GetType().Name);
+                    failing = true;
                     _missingSince.Clear();
-                    if (connection is not null)
-                        await connection.DisposeAsync();
-                    connection = null;
+                    await CloseAsync();
                 }
             }
         }
@@ -54,37 +58,39 @@ public sealed partial class ConsumerWatchdog(IBusControl bus, IConfiguration con
         }
         finally
         {
-            if (connection is not null)
-                await connection.DisposeAsync();
+            await CloseAsync();
         }
     }
 
-    async Task<List<string>> QueuesWithoutConsumerAsync(IConnection connection, CancellationToken cancellationToken)
+    async Task<List<string>> HealthyQueuesWithoutConsumerAsync(ConnectionFactory factory, CancellationToken cancellationToken)
     {
         var missing = new List<string>();
-        foreach (var queue in EndpointQueues())
+        foreach (var queue in HealthyEndpointQueues())
         {
-            // A passive declare of a missing queue closes its channel: one channel per queue.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            _connection ??= await factory.CreateConnectionAsync(cancellationToken);
+            _channel ??= await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
             try
             {
-                if ((await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).ConsumerCount == 0)
+                if ((await _channel.QueueDeclarePassiveAsync(queue, cancellationToken)).ConsumerCount == 0)
                     missing.Add(queue);
             }
             catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == Constants.NotFound)
             {
+                // The 404 closed the channel; the next queue gets a new one.
+                await _channel.DisposeAsync();
+                _channel = null;
                 missing.Add(queue);
             }
         }
         return missing;
     }
 
-    /// <summary>The durable queues of the bus's receive endpoints (not its own temporary reply queue).</summary>
-    IEnumerable<string> EndpointQueues() => bus.CheckHealth().Endpoints.Keys
-        .Select(key => new Uri(key))
+    /// <summary>The durable queues of the endpoints MassTransit believes consume (not the bus's temporary reply queue).</summary>
+    IEnumerable<string> HealthyEndpointQueues() => bus.CheckHealth().Endpoints
+        .Where(endpoint => endpoint.Value.Status == BusHealthStatus.Healthy)
+        .Select(endpoint => new Uri(endpoint.Key))
         .Where(address => !address.Query.Contains("temporary=true", StringComparison.OrdinalIgnoreCase))
         .Select(address => address.AbsolutePath.TrimEnd('/').Split('/')[^1])
-        .Where(queue => queue.Length > 0)
         .Distinct();
 
     List<string> Overdue(List<string> withoutConsumer)
@@ -100,29 +106,29 @@ public sealed partial class ConsumerWatchdog(IBusControl bus, IConfiguration con
 
     async Task RestartBusAsync(List<string> queues, CancellationToken cancellationToken)
     {
-        LogRestarting(string.Join(", ", queues), options.Value.ConsumerlessRestartAfter.TotalSeconds);
+        logger.LogWarning("No consumer at the broker on {Queues} for {Seconds} s although the bus believes it consumes: restarting the bus",
+            string.Join(", ", queues), options.Value.ConsumerlessRestartAfter.TotalSeconds);
         _missingSince.Clear();
-        try
-        {
-            await bus.StopAsync(cancellationToken);
-            await bus.StartAsync(cancellationToken);
-            LogRestarted();
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogRestartFailed(exception);
-        }
+        await bus.StopAsync(cancellationToken);
+        // Stopping the host meanwhile: MassTransit's own hosted service stops the bus after this one, leave it stopped.
+        cancellationToken.ThrowIfCancellationRequested();
+        await bus.StartAsync(cancellationToken);
+        logger.LogInformation("Bus restarted by the consumer watchdog");
     }
 
-    [LoggerMessage(LogLevel.Warning, "No consumer at the broker on {Queues} for {Seconds} s although the bus runs: restarting the bus")]
-    partial void LogRestarting(string queues, double seconds);
-
-    [LoggerMessage(LogLevel.Debug, "Consumer check failed: {Type}: {Reason}")]
-    partial void LogCheckFailed(string type, string reason);
-
-    [LoggerMessage(LogLevel.Information, "Bus restarted by the consumer watchdog")]
-    partial void LogRestarted();
-
-    [LoggerMessage(LogLevel.Error, "The consumer watchdog could not restart the bus; it tries again once the queues have been without a consumer as long again")]
-    partial void LogRestartFailed(Exception exception);
+    async Task CloseAsync()
+    {
+        try
+        {
+            if (_channel is not null)
+                await _channel.DisposeAsync();
+            if (_connection is not null)
+                await _connection.DisposeAsync();
+        }
+        catch (Exception exception)
+        {
+            logger.LogDebug("Consumer watchdog's broker connection did not close cleanly: {Error}", exception.GetType().Name);
+        }
+        (_channel, _connection) = (null, null);
+    }
 }
