@@ -179,6 +179,8 @@ public static class LoadTest
         var stats = new PostStats(posts.Count);
         var probe = database is null ? null : new PipelineProbe(database, settings.Brand, run);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (probe is not null)
+            await probe.StartAsync(cancellationToken);
         var cpu = CpuMeter.Start(settings.Cpu);
         var startedAt = DateTimeOffset.UtcNow;
         var posting = rate is { } fixedRate
@@ -317,7 +319,10 @@ public static class LoadTest
         }
     }
 
-    /// <summary>Prints progress every second; once posting is over, waits until the run's rows are all in PostgreSQL.</summary>
+    /// <summary>
+    /// Prints progress every second (while posting, from PostgreSQL's statistics); once posting is over, counts the run's
+    /// rows every second until they are all in PostgreSQL.
+    /// </summary>
     static async Task<PipelineProgress?> WatchAsync(Task posting, PostStats stats, PipelineProbe? probe, DateTimeOffset startedAt,
         TimeSpan stallTimeout, bool quiet, CancellationToken cancellationToken)
     {
@@ -327,11 +332,12 @@ public static class LoadTest
         long lastAccepted = 0, lastMessages = 0;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            var progress = probe is null ? null : await probe.ReadAsync(cancellationToken);
+            var estimate = !posting.IsCompleted;
+            var progress = probe is null ? null : estimate ? await probe.EstimateAsync(cancellationToken) : await probe.ReadAsync(cancellationToken);
             var accepted = stats.AcceptedInteractions;
             var line = $"[{(DateTimeOffset.UtcNow - startedAt).TotalSeconds,4:0}s] sent {stats.SentInteractions,7:N0}  accepted {accepted,7:N0} (+{accepted - lastAccepted,5:N0})";
             if (progress is not null)
-                line += $"  recorded {progress.Messages,7:N0} (+{progress.Messages - lastMessages,5:N0})  journeys {progress.JourneyInteractions,7:N0}";
+                line += $"  recorded{(estimate ? "~" : " ")}{progress.Messages,7:N0} (+{progress.Messages - lastMessages,5:N0})  journeys{(estimate ? "~" : " ")}{progress.JourneyInteractions,7:N0}";
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 line += $"  failed {stats.RefusedCount + stats.TransportErrors:N0}";
             if (!quiet)

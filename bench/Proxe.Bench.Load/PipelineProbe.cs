@@ -52,6 +52,36 @@ public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, Ben
             reader.GetInt64(2));
     }
 
+    const string InsertedRows = """
+        SELECT coalesce(sum(n_tup_ins) FILTER (WHERE relname = 'messages'), 0)::bigint,
+               coalesce(sum(n_tup_ins) FILTER (WHERE relname = 'lead_journey_interactions'), 0)::bigint
+        FROM pg_stat_user_tables WHERE relname IN ('messages', 'lead_journey_interactions')
+        """;
+
+    (long Messages, long JourneyInteractions) _insertedBefore;
+
+    /// <summary>PostgreSQL's insert counters now, against which <see cref="EstimateAsync"/> counts.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken) => _insertedBefore = await InsertedAsync(cancellationToken);
+
+    /// <summary>
+    /// The rows inserted since <see cref="StartAsync"/> by PostgreSQL's statistics (flushed about once a second; they also
+    /// count rows of transactions that rolled back): for the progress line while posting, at no cost to the pipeline
+    /// measured. <see cref="ReadAsync"/> reads a run's 50 000 rows in 25–70 ms of PostgreSQL's time, every poll.
+    /// </summary>
+    public async Task<PipelineProgress> EstimateAsync(CancellationToken cancellationToken)
+    {
+        var (messages, journey) = await InsertedAsync(cancellationToken);
+        return new PipelineProgress(messages - _insertedBefore.Messages, null, journey - _insertedBefore.JourneyInteractions, null, 0);
+    }
+
+    async Task<(long Messages, long JourneyInteractions)> InsertedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InsertedRows);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>When each of the run's messages was inserted (messages.created_at = now() of the inserting transaction), by external id.</summary>
     public async Task<Dictionary<string, DateTimeOffset>> InsertTimesAsync(CancellationToken cancellationToken)
     {
