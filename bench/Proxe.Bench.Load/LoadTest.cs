@@ -51,6 +51,8 @@ public sealed record PassResult(
 /// </summary>
 public static class LoadTest
 {
+    const int AckTargetMs = 25;
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -330,6 +332,7 @@ public static class LoadTest
         PipelineProgress? last = null;
         var lastChange = DateTimeOffset.UtcNow;
         long lastAccepted = 0, lastMessages = 0;
+        var lastWasEstimate = true;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             var estimate = !posting.IsCompleted;
@@ -337,19 +340,22 @@ public static class LoadTest
             var accepted = stats.AcceptedInteractions;
             var line = $"[{(DateTimeOffset.UtcNow - startedAt).TotalSeconds,4:0}s] sent {stats.SentInteractions,7:N0}  accepted {accepted,7:N0} (+{accepted - lastAccepted,5:N0})";
             if (progress is not null)
-                line += $"  recorded{(estimate ? "~" : " ")}{progress.Messages,7:N0} (+{progress.Messages - lastMessages,5:N0})  journeys{(estimate ? "~" : " ")}{progress.JourneyInteractions,7:N0}";
+                line += $"  recorded{(estimate ? "~" : " ")}{progress.Messages,7:N0} " +
+                        (estimate == lastWasEstimate ? $"(+{progress.Messages - lastMessages,5:N0})" : new string(' ', 8)) +
+                        $"  journeys{(estimate ? "~" : " ")}{progress.JourneyInteractions,7:N0}";
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 line += $"  failed {stats.RefusedCount + stats.TransportErrors:N0}";
             if (!quiet)
                 Console.WriteLine(line);
             lastAccepted = accepted;
             lastMessages = progress?.Messages ?? 0;
+            lastWasEstimate = estimate;
 
             if (progress != last)
                 lastChange = DateTimeOffset.UtcNow;
             last = progress;
 
-            if (!posting.IsCompleted)
+            if (estimate)
                 continue;
             if (stats.Fatal is not null || progress is null || (progress.Messages >= stats.DistinctAccepted && progress.JourneyInteractions >= stats.DistinctAccepted))
                 return progress;
@@ -362,23 +368,21 @@ public static class LoadTest
         return last;
     }
 
-    const int AckTargetMs = 25;
-
     /// <summary>
     /// The posts answered after the ack target, grouped by due time (one group while they are due less than 100 ms apart),
     /// so the tail can be lined up with what else happened then (checkpoints in PostgreSQL's log, the broker's, GCs).
     /// </summary>
-    static List<(DateTimeOffset At, int Posts, double MaxMs)> Stalls(PostStats stats)
+    static List<(DateTimeOffset At, DateTimeOffset Until, int Posts, double MaxMs)> Stalls(PostStats stats)
     {
-        var stalls = new List<(DateTimeOffset At, int Posts, double MaxMs)>();
+        var stalls = new List<(DateTimeOffset At, DateTimeOffset Until, int Posts, double MaxMs)>();
         var slow = Enumerable.Range(0, stats.LatencyMs.Length).Where(i => stats.LatencyMs[i] > AckTargetMs).OrderBy(i => stats.DueAt[i]);
         DateTimeOffset? last = null;
         foreach (var i in slow)
         {
             if (last is { } previous && stats.DueAt[i] - previous < TimeSpan.FromMilliseconds(100))
-                stalls[^1] = (stalls[^1].At, stalls[^1].Posts + 1, Math.Max(stalls[^1].MaxMs, stats.LatencyMs[i]));
+                stalls[^1] = (stalls[^1].At, stats.DueAt[i], stalls[^1].Posts + 1, Math.Max(stalls[^1].MaxMs, stats.LatencyMs[i]));
             else
-                stalls.Add((stats.DueAt[i], 1, stats.LatencyMs[i]));
+                stalls.Add((stats.DueAt[i], stats.DueAt[i], 1, stats.LatencyMs[i]));
             last = stats.DueAt[i];
         }
         return stalls;
@@ -404,9 +408,9 @@ public static class LoadTest
             if (latencies.Length > 0)
                 Console.WriteLine($"           ack latency ms{(rate is null ? "" : " (from each post's due time)")}: {Percentiles(latencies)}  mean {latencies.Average():0.0}");
             if (rate is not null && Stalls(stats) is { Count: > 0 } stalls)
-                Console.WriteLine($"           over {AckTargetMs} ms: {stalls.Sum(s => s.Posts):N0} posts in {stalls.Count:N0} stall(s); the largest: " +
+                Console.WriteLine($"           over {AckTargetMs} ms: {stalls.Sum(s => s.Posts):N0} posts in {stalls.Count:N0} stall(s); the five largest: " +
                                   string.Join("; ", stalls.OrderByDescending(s => s.Posts).Take(5)
-                                      .Select(s => $"{s.At:HH:mm:ss.f} UTC {s.Posts} posts, max {s.MaxMs:0} ms")));
+                                      .Select(s => $"{s.At:HH:mm:ss.f} UTC for {(s.Until - s.At).TotalSeconds:0.0} s, {s.Posts} posts, max {s.MaxMs:0} ms")));
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 Console.WriteLine($"           not accepted: {string.Join(", ", stats.Refused.OrderBy(r => r.Key).Select(r => $"{r.Value} x {r.Key}"))}" +
                                   $"{(stats.TransportErrors > 0 ? $", {stats.TransportErrors} x no answer" : "")}");
@@ -482,6 +486,7 @@ public static class LoadTest
         public long TransportErrors;
         public long BehindSchedule;
         public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts).ToArray();
+        /// <summary>When each answered post was due (fixed rate) or sent (flat out), UTC.</summary>
         public readonly DateTimeOffset[] DueAt = new DateTimeOffset[posts];
         public readonly ConcurrentDictionary<string, byte> AcceptedIds = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<string, DateTimeOffset> FirstSentAt = new(StringComparer.Ordinal);

@@ -55,7 +55,7 @@ public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, Ben
     const string InsertedRows = """
         SELECT coalesce(sum(n_tup_ins) FILTER (WHERE relname = 'messages'), 0)::bigint,
                coalesce(sum(n_tup_ins) FILTER (WHERE relname = 'lead_journey_interactions'), 0)::bigint
-        FROM pg_stat_user_tables WHERE relname IN ('messages', 'lead_journey_interactions')
+        FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('messages', 'lead_journey_interactions')
         """;
 
     (long Messages, long JourneyInteractions) _insertedBefore;
@@ -64,9 +64,9 @@ public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, Ben
     public async Task StartAsync(CancellationToken cancellationToken) => _insertedBefore = await InsertedAsync(cancellationToken);
 
     /// <summary>
-    /// The rows inserted since <see cref="StartAsync"/> by PostgreSQL's statistics (flushed about once a second; they also
-    /// count rows of transactions that rolled back): for the progress line while posting, at no cost to the pipeline
-    /// measured. <see cref="ReadAsync"/> reads a run's 50 000 rows in 25–70 ms of PostgreSQL's time, every poll.
+    /// The rows inserted into the whole tables since <see cref="StartAsync"/> by PostgreSQL's statistics (a backend
+    /// flushes them at most once a second and up to 10 s late; rolled-back rows count too): for the progress line while
+    /// posting, which no longer pays for <see cref="ReadAsync"/> (25–70 ms of PostgreSQL's time a poll near the end of a pass).
     /// </summary>
     public async Task<PipelineProgress> EstimateAsync(CancellationToken cancellationToken)
     {
