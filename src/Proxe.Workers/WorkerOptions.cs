@@ -70,10 +70,7 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ConsumerCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How long an endpoint's queue may be without a consumer at the broker before the bus is restarted: longer than a
-    /// kill switch's pause (<see cref="PauseRestartTimeout"/>).
-    /// </summary>
+    /// <summary>How long the queue of an endpoint MassTransit calls healthy may have no consumer at the broker before the bus is restarted.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ConsumerlessRestartAfter { get; init; } = TimeSpan.FromSeconds(20);
 
