@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
@@ -178,12 +179,20 @@ public static class LoadTest
                           $"{workload.Late:N0} out of order) for {expectedLeads:N0} leads over {string.Join(",", settings.Workload.Channels)}, " +
                           $"as {posts.Count:N0} posts of {perPost}, {pacing}");
 
-        var stats = new PostStats(posts.Count);
+        var stats = new PostStats(posts);
         var probe = database is null ? null : new PipelineProbe(database, settings.Brand, run);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (probe is not null)
             await probe.StartAsync(cancellationToken);
+        // The generator stands in for providers on other machines: its own collections must not delay posts. The workload's
+        // garbage goes now, and during the pass only background collections run, no blocking full one.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var latencyMode = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         var cpu = CpuMeter.Start(settings.Cpu);
+        var generatorGc = GeneratorGc.Start();
+        var workers = new UriBuilder(settings.Gateway) { Port = settings.Cpu.WorkersPort ?? settings.Gateway.Port + 2 }.Uri;
+        var services = await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var posting = rate is { } fixedRate
             ? PostAtRateAsync(http, posts, fixedRate / perPost, settings.Concurrency, stats, abort, cancellationToken)
@@ -192,6 +201,9 @@ public static class LoadTest
         var progress = await WatchAsync(posting, stats, probe, startedAt, settings.StallTimeout, quiet, cancellationToken);
         var cpuReport = cpu.Stop();
         await posting;
+        GCSettings.LatencyMode = latencyMode;
+        Console.WriteLine(generatorGc.Stop());
+        Console.WriteLine((await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken)).Since(services, AckTargetMs));
 
         if (stats.Fatal is { } fatal)
         {
@@ -199,7 +211,7 @@ public static class LoadTest
             return null;
         }
 
-        var endToEndMs = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt);
+        var endToEndMs = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt());
         var complete = stats.AcceptedPosts == posts.Count
                        && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted && progress.Leads == expectedLeads));
         var result = Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEndMs, complete, cpuReport, quiet);
@@ -250,7 +262,6 @@ public static class LoadTest
         CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(maxInFlight);
-        var inFlight = new List<Task>(posts.Count);
         var start = Stopwatch.GetTimestamp();
         for (var index = 0; index < posts.Count && !abort.IsCancellationRequested; index++)
         {
@@ -263,27 +274,33 @@ public static class LoadTest
                 Interlocked.Increment(ref stats.BehindSchedule);
             var post = posts[index];
             var i = index;
-            inFlight.Add(Task.Run(async () =>
+            _ = Task.Run(async () =>
             {
                 try
                 {
                     await PostAsync(http, post, i, due, stats, abort, cancellationToken);
                 }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    stats.SetFatal($"Post {i} failed in the generator: {ex}");
+                    await abort.CancelAsync();
+                }
                 finally
                 {
                     slots.Release();
                 }
-            }, CancellationToken.None));
+            }, CancellationToken.None);
         }
-        await Task.WhenAll(inFlight);
+        // Every post has answered once all the slots are free again (no list of the pass's tasks kept alive to its end).
+        for (var slot = 0; slot < maxInFlight; slot++)
+            await slots.WaitAsync(CancellationToken.None);
     }
 
     static async Task PostAsync(HttpClient http, Post post, int index, long dueTimestamp, PostStats stats, CancellationTokenSource abort, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref stats.SentInteractions, post.StoredIds.Length);
-        var sentAt = DateTimeOffset.UtcNow;
-        foreach (var id in post.StoredIds)
-            stats.FirstSentAt.TryAdd(id, sentAt);
+        stats.SentAt[index] = DateTimeOffset.UtcNow;
+        stats.SentLateMs[index] = Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, post.Path) { Content = Content(post.Body) };
@@ -296,8 +313,7 @@ public static class LoadTest
             {
                 stats.LatencyMs[index] = elapsed.TotalMilliseconds;
                 stats.DueAt[index] = DateTimeOffset.UtcNow - elapsed;
-                foreach (var id in post.StoredIds)
-                    stats.AcceptedIds.TryAdd(id, 0);
+                stats.Accepted[index] = true;
                 Interlocked.Add(ref stats.AcceptedInteractions, post.StoredIds.Length);
                 Interlocked.Increment(ref stats.AcceptedPosts);
                 return;
@@ -389,7 +405,7 @@ public static class LoadTest
     }
 
     /// <summary>Received → committed per message: its row's created_at minus the first send of the post carrying it; same machine, same clock.</summary>
-    static double[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, ConcurrentDictionary<string, DateTimeOffset> sentAt) =>
+    static double[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, Dictionary<string, DateTimeOffset> sentAt) =>
         insertedAt.Where(row => sentAt.ContainsKey(row.Key)).Select(row => (row.Value - sentAt[row.Key]).TotalMilliseconds).Order().ToArray();
 
     static PassResult Report(string label, double? rate, LoadSettings settings, int posts, int interactions, int expectedLeads, PostStats stats,
@@ -411,6 +427,8 @@ public static class LoadTest
                 Console.WriteLine($"           over {AckTargetMs} ms: {stalls.Sum(s => s.Posts):N0} posts in {stalls.Count:N0} stall(s); the five largest: " +
                                   string.Join("; ", stalls.OrderByDescending(s => s.Posts).Take(5)
                                       .Select(s => $"{s.At:HH:mm:ss.f} UTC for {(s.Until - s.At).TotalSeconds:0.0} s, {s.Posts} posts, max {s.MaxMs:0} ms")));
+            if (rate is not null)
+                Console.WriteLine($"           handed to HttpClient after the due time, ms: {Percentiles(stats.SentLateMs.Order().ToArray())}");
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 Console.WriteLine($"           not accepted: {string.Join(", ", stats.Refused.OrderBy(r => r.Key).Select(r => $"{r.Value} x {r.Key}"))}" +
                                   $"{(stats.TransportErrors > 0 ? $", {stats.TransportErrors} x no answer" : "")}");
@@ -478,29 +496,58 @@ public static class LoadTest
     static double At(double[] sorted, double percent) => sorted.Length == 0 ? double.NaN
         : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    sealed class PostStats(int posts)
+    /// <summary>
+    /// What the posts of a pass did. Per post, in arrays sized before the pass: the generator allocates nothing during
+    /// it that lives to its end, so its collections stay short (they delay posts, which counts as ack latency).
+    /// </summary>
+    sealed class PostStats(List<Post> posts)
     {
         public long SentInteractions;
         public long AcceptedInteractions;
         public long AcceptedPosts;
         public long TransportErrors;
         public long BehindSchedule;
-        public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts).ToArray();
+        public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts.Count).ToArray();
+        /// <summary>How long after its due time each post was handed to HttpClient (the generator's own delay, or all slots busy).</summary>
+        public readonly double[] SentLateMs = new double[posts.Count];
         /// <summary>When each answered post was due (fixed rate) or sent (flat out), UTC.</summary>
-        public readonly DateTimeOffset[] DueAt = new DateTimeOffset[posts];
-        public readonly ConcurrentDictionary<string, byte> AcceptedIds = new(StringComparer.Ordinal);
-        public readonly ConcurrentDictionary<string, DateTimeOffset> FirstSentAt = new(StringComparer.Ordinal);
+        public readonly DateTimeOffset[] DueAt = new DateTimeOffset[posts.Count];
+        public readonly DateTimeOffset[] SentAt = new DateTimeOffset[posts.Count];
+        public readonly bool[] Accepted = new bool[posts.Count];
         public readonly ConcurrentDictionary<int, int> Refused = new();
         long _lastAnswerTicks = DateTimeOffset.UtcNow.UtcTicks;
         string? _fatal;
 
         public DateTimeOffset LastAnswerAt => new(Interlocked.Read(ref _lastAnswerTicks), TimeSpan.Zero);
         public string? Fatal => Volatile.Read(ref _fatal);
-        public long DistinctAccepted => AcceptedIds.Count;
+        /// <summary>Read once posting is over.</summary>
+        public long DistinctAccepted => _distinctAccepted ??= posts.Where((_, i) => Accepted[i]).SelectMany(p => p.StoredIds).Distinct().Count();
+        long? _distinctAccepted;
+
+        /// <summary>When each interaction was first sent (its post or an earlier repeat); read once posting is over.</summary>
+        public Dictionary<string, DateTimeOffset> FirstSentAt()
+        {
+            var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            for (var i = 0; i < posts.Count; i++)
+                if (SentAt[i] != default)
+                    foreach (var id in posts[i].StoredIds)
+                        if (!first.TryGetValue(id, out var at) || SentAt[i] < at)
+                            first[id] = SentAt[i];
+            return first;
+        }
         public long RefusedCount => Refused.Values.Sum();
 
         public void Answered() => Interlocked.Exchange(ref _lastAnswerTicks, DateTimeOffset.UtcNow.UtcTicks);
 
         public void SetFatal(string message) => Interlocked.CompareExchange(ref _fatal, message, null);
     }
+}
+
+/// <summary>The load generator's own garbage collections during a pass: its pauses delay posts, which counts as ack latency.</summary>
+readonly record struct GeneratorGc(TimeSpan Paused, int Collections, int Gen2)
+{
+    public static GeneratorGc Start() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
+
+    public string Stop() =>
+        $"Generator  {GC.CollectionCount(0) - Collections} GCs ({GC.CollectionCount(2) - Gen2} gen2), paused {(GC.GetTotalPauseDuration() - Paused).TotalMilliseconds:0} ms in all";
 }
