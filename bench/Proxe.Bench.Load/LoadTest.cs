@@ -211,7 +211,12 @@ public static class LoadTest
             return null;
         }
 
-        var endToEndMs = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt());
+        var endToEnd = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt());
+        var endToEndMs = endToEnd.Select(e => e.Ms).Order().ToArray();
+        if (rate is not null && !quiet && endToEnd.Length > 0)
+            Console.WriteLine("Over time  received -> committed p99 ms by 5 s of sending: " + string.Join("  ", endToEnd
+                .GroupBy(e => (int)((e.SentAt - startedAt).TotalSeconds / 5)).OrderBy(window => window.Key)
+                .Select(window => $"{window.Key * 5}s {At(window.Select(e => e.Ms).Order().ToArray(), 99):0}")));
         var complete = stats.AcceptedPosts == posts.Count
                        && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted && progress.Leads == expectedLeads));
         var result = Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEndMs, complete, cpuReport, quiet);
@@ -405,8 +410,8 @@ public static class LoadTest
     }
 
     /// <summary>Received → committed per message: its row's created_at minus the first send of the post carrying it; same machine, same clock.</summary>
-    static double[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, Dictionary<string, DateTimeOffset> sentAt) =>
-        insertedAt.Where(row => sentAt.ContainsKey(row.Key)).Select(row => (row.Value - sentAt[row.Key]).TotalMilliseconds).Order().ToArray();
+    static (DateTimeOffset SentAt, double Ms)[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, Dictionary<string, DateTimeOffset> sentAt) =>
+        insertedAt.Where(row => sentAt.ContainsKey(row.Key)).Select(row => (sentAt[row.Key], (row.Value - sentAt[row.Key]).TotalMilliseconds)).ToArray();
 
     static PassResult Report(string label, double? rate, LoadSettings settings, int posts, int interactions, int expectedLeads, PostStats stats,
         PipelineProgress? progress, DateTimeOffset startedAt, double[] endToEndMs, bool complete, CpuReport cpu, bool quiet)
