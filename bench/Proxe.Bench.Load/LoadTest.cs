@@ -184,26 +184,34 @@ public static class LoadTest
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (probe is not null)
             await probe.StartAsync(cancellationToken);
+        var workers = new UriBuilder(settings.Gateway) { Port = settings.Cpu.WorkersPort ?? settings.Gateway.Port + 2 }.Uri;
+        var services = await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken);
         // The generator stands in for providers on other machines: its own collections must not delay posts. The workload's
         // garbage goes now, and during the pass only background collections run, no blocking full one.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var latencyMode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
-        var cpu = CpuMeter.Start(settings.Cpu);
-        var generatorGc = GeneratorGc.Start();
-        var workers = new UriBuilder(settings.Gateway) { Port = settings.Cpu.WorkersPort ?? settings.Gateway.Port + 2 }.Uri;
-        var services = await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken);
+        PipelineProgress? progress;
+        CpuReport cpuReport;
+        string generatorGc;
         var startedAt = DateTimeOffset.UtcNow;
-        var posting = rate is { } fixedRate
-            ? PostAtRateAsync(http, posts, fixedRate / perPost, settings.Concurrency, stats, abort, cancellationToken)
-            : PostFlatOutAsync(http, posts, settings.Concurrency, stats, abort, cancellationToken);
-
-        var progress = await WatchAsync(posting, stats, probe, startedAt, settings.StallTimeout, quiet, cancellationToken);
-        var cpuReport = cpu.Stop();
-        await posting;
-        GCSettings.LatencyMode = latencyMode;
-        Console.WriteLine(generatorGc.Stop());
-        Console.WriteLine((await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken)).Since(services, AckTargetMs));
+        try
+        {
+            var cpu = CpuMeter.Start(settings.Cpu);
+            var gc = GeneratorGc.Start();
+            var posting = rate is { } fixedRate
+                ? PostAtRateAsync(http, posts, fixedRate / perPost, settings.Concurrency, stats, abort, cancellationToken)
+                : PostFlatOutAsync(http, posts, settings.Concurrency, stats, abort, cancellationToken);
+            progress = await WatchAsync(posting, stats, probe, startedAt, settings.StallTimeout, quiet, cancellationToken);
+            cpuReport = cpu.Stop();
+            generatorGc = gc.Stop();
+            await posting;
+        }
+        finally
+        {
+            GCSettings.LatencyMode = latencyMode;
+        }
+        var serviceCounters = (await ServiceCounters.ReadAsync(http, settings.Gateway, workers, AckTargetMs / 1000.0, cancellationToken)).Since(services, AckTargetMs);
 
         if (stats.Fatal is { } fatal)
         {
@@ -212,15 +220,10 @@ public static class LoadTest
         }
 
         var endToEnd = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt());
-        var endToEndMs = endToEnd.Select(e => e.Ms).Order().ToArray();
-        if (rate is not null && !quiet && endToEnd.Length > 0)
-            Console.WriteLine("Over time  received -> committed p99 ms by 5 s of sending: " + string.Join("  ", endToEnd
-                .GroupBy(e => (int)((e.SentAt - startedAt).TotalSeconds / 5)).OrderBy(window => window.Key)
-                .Select(window => $"{window.Key * 5}s {At(window.Select(e => e.Ms).Order().ToArray(), 99):0}")));
         var complete = stats.AcceptedPosts == posts.Count
                        && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted && progress.Leads == expectedLeads));
-        var result = Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEndMs, complete, cpuReport, quiet);
-        return result;
+        return Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEnd, complete, cpuReport,
+            [generatorGc, serviceCounters], quiet);
     }
 
     static async Task<BenchRun> NewRunAsync(NpgsqlDataSource? database, string brand, CancellationToken cancellationToken)
@@ -254,7 +257,16 @@ public static class LoadTest
         {
             int index;
             while ((index = Interlocked.Increment(ref next)) < posts.Count && !abort.IsCancellationRequested)
-                await PostAsync(http, posts[index], index, Stopwatch.GetTimestamp(), stats, abort, cancellationToken);
+            {
+                try
+                {
+                    await PostAsync(http, posts[index], index, Stopwatch.GetTimestamp(), stats, abort, cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await FailAsync(stats, abort, index, ex);
+                }
+            }
         }, CancellationToken.None)));
     }
 
@@ -287,8 +299,7 @@ public static class LoadTest
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    stats.SetFatal($"Post {i} failed in the generator: {ex}");
-                    await abort.CancelAsync();
+                    await FailAsync(stats, abort, i, ex);
                 }
                 finally
                 {
@@ -301,11 +312,17 @@ public static class LoadTest
             await slots.WaitAsync(CancellationToken.None);
     }
 
+    static async Task FailAsync(PostStats stats, CancellationTokenSource abort, int index, Exception exception)
+    {
+        stats.SetFatal($"Post {index} failed in the generator: {exception}");
+        await abort.CancelAsync();
+    }
+
     static async Task PostAsync(HttpClient http, Post post, int index, long dueTimestamp, PostStats stats, CancellationTokenSource abort, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref stats.SentInteractions, post.StoredIds.Length);
         stats.SentAt[index] = DateTimeOffset.UtcNow;
-        stats.SentLateMs[index] = Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds;
+        stats.StartedLateMs[index] = Math.Max(0, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, post.Path) { Content = Content(post.Body) };
@@ -411,11 +428,14 @@ public static class LoadTest
 
     /// <summary>Received → committed per message: its row's created_at minus the first send of the post carrying it; same machine, same clock.</summary>
     static (DateTimeOffset SentAt, double Ms)[] EndToEndLatencies(Dictionary<string, DateTimeOffset> insertedAt, Dictionary<string, DateTimeOffset> sentAt) =>
-        insertedAt.Where(row => sentAt.ContainsKey(row.Key)).Select(row => (sentAt[row.Key], (row.Value - sentAt[row.Key]).TotalMilliseconds)).ToArray();
+        insertedAt.Select(row => sentAt.TryGetValue(row.Key, out var sent) ? (sent, (row.Value - sent).TotalMilliseconds) : default)
+            .Where(e => e.sent != default).ToArray();
 
     static PassResult Report(string label, double? rate, LoadSettings settings, int posts, int interactions, int expectedLeads, PostStats stats,
-        PipelineProgress? progress, DateTimeOffset startedAt, double[] endToEndMs, bool complete, CpuReport cpu, bool quiet)
+        PipelineProgress? progress, DateTimeOffset startedAt, (DateTimeOffset SentAt, double Ms)[] endToEnd, bool complete, CpuReport cpu,
+        IReadOnlyList<string> diagnostics, bool quiet)
     {
+        var endToEndMs = endToEnd.Select(e => e.Ms).Order().ToArray();
         var latencies = stats.LatencyMs.Where(ms => !double.IsNaN(ms)).Order().ToArray();
         var postingSeconds = (stats.LastAnswerAt - startedAt).TotalSeconds;
         var gatewayRate = stats.AcceptedInteractions / postingSeconds;
@@ -433,7 +453,7 @@ public static class LoadTest
                                   string.Join("; ", stalls.OrderByDescending(s => s.Posts).Take(5)
                                       .Select(s => $"{s.At:HH:mm:ss.f} UTC for {(s.Until - s.At).TotalSeconds:0.0} s, {s.Posts} posts, max {s.MaxMs:0} ms")));
             if (rate is not null)
-                Console.WriteLine($"           handed to HttpClient after the due time, ms: {Percentiles(stats.SentLateMs.Order().ToArray())}");
+                Console.WriteLine($"           started after the due time, ms (the generator's delay or waiting for a slot): {Percentiles(stats.StartedLateMs.Order().ToArray())}");
             if (stats.RefusedCount + stats.TransportErrors > 0)
                 Console.WriteLine($"           not accepted: {string.Join(", ", stats.Refused.OrderBy(r => r.Key).Select(r => $"{r.Value} x {r.Key}"))}" +
                                   $"{(stats.TransportErrors > 0 ? $", {stats.TransportErrors} x no answer" : "")}");
@@ -442,18 +462,22 @@ public static class LoadTest
         if (progress is not null)
         {
             var lastRow = progress.LastRowAt ?? stats.LastAnswerAt;
-            var endToEnd = (lastRow - startedAt).TotalSeconds;
-            endToEndRate = stats.DistinctAccepted / endToEnd;
+            var endToEndSeconds = (lastRow - startedAt).TotalSeconds;
+            endToEndRate = stats.DistinctAccepted / endToEndSeconds;
             if (!quiet)
             {
                 Console.WriteLine($"Pipeline   {progress.Messages:N0} messages and {progress.JourneyInteractions:N0} journey interactions of " +
                                   $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {expectedLeads:N0})" +
                                   (complete ? "" : "  INCOMPLETE"));
-                Console.WriteLine($"           end-to-end {endToEndRate:N0} interactions/s (first post -> last row {endToEnd:0.0} s); " +
+                Console.WriteLine($"           end-to-end {endToEndRate:N0} interactions/s (first post -> last row {endToEndSeconds:0.0} s); " +
                                   $"last row {(lastRow - stats.LastAnswerAt).TotalSeconds:0.0} s after the last answer; " +
                                   $"messages alone {progress.Messages / ((progress.LastMessageAt ?? lastRow) - startedAt).TotalSeconds:N0}/s");
                 if (endToEndMs.Length > 0)
                     Console.WriteLine($"           received -> committed ms (messages.created_at - send time): {Percentiles(endToEndMs)}");
+                if (rate is not null && endToEnd.Length > 0)
+                    Console.WriteLine("           received -> committed p99 ms by 5 s of sending: " + string.Join("  ", endToEnd
+                        .GroupBy(e => (int)((e.SentAt - startedAt).TotalSeconds / 5)).OrderBy(window => window.Key)
+                        .Select(window => $"{window.Key * 5}s {At(window.Select(e => e.Ms).Order().ToArray(), 99):0}")));
             }
         }
         if (!quiet)
@@ -462,6 +486,8 @@ public static class LoadTest
             Console.WriteLine($"CPU per distinct interaction: gateway {cpu.MillisecondsPer("gateway", stats.DistinctAccepted):0.00} ms, " +
                               $"workers {cpu.MillisecondsPer("workers", stats.DistinctAccepted):0.00} ms, postgresql {cpu.MillisecondsPer("postgresql", stats.DistinctAccepted):0.00} ms, " +
                               $"rabbitmq {cpu.MillisecondsPer("rabbitmq", stats.DistinctAccepted):0.00} ms");
+            foreach (var line in diagnostics)
+                Console.WriteLine(line);
             Console.WriteLine();
         }
         return new PassResult(label, rate, gatewayRate, latencies, endToEndRate, endToEndMs, stats.BehindSchedule, complete, cpu);
@@ -513,8 +539,8 @@ public static class LoadTest
         public long TransportErrors;
         public long BehindSchedule;
         public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts.Count).ToArray();
-        /// <summary>How long after its due time each post was handed to HttpClient (the generator's own delay, or all slots busy).</summary>
-        public readonly double[] SentLateMs = new double[posts.Count];
+        /// <summary>How long after its due time each post started: the generator's own delay, or waiting for a free slot.</summary>
+        public readonly double[] StartedLateMs = new double[posts.Count];
         /// <summary>When each answered post was due (fixed rate) or sent (flat out), UTC.</summary>
         public readonly DateTimeOffset[] DueAt = new DateTimeOffset[posts.Count];
         public readonly DateTimeOffset[] SentAt = new DateTimeOffset[posts.Count];

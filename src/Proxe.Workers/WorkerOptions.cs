@@ -33,9 +33,10 @@ public sealed class WorkerOptions
     public TimeSpan JourneyBatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Batches of one endpoint taken at the same time within a process. One by default: in a burst of new customers every
-    /// channel's batches wait on each other's identity locks and lead rows, and a second transaction per channel only
-    /// lengthens that queue (bench/README.md, "2026-12-06 (stop 26)").
+    /// Batches of one endpoint (a channel's, or the lead journey's) recorded at the same time within a process. One by
+    /// default: in a burst of new customers every channel's transactions wait on each other's identity locks and lead
+    /// rows, and with a second one per channel the burst took seconds longer to absorb (bench/README.md, "2026-12-06
+    /// (stop 26)"). A full batch holds all the endpoint's delivery slots, so the next one is delivered once it is acknowledged.
     /// </summary>
     [Range(1, 64)]
     public int BatchConcurrency { get; init; } = 1;
