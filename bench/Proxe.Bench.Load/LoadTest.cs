@@ -42,7 +42,7 @@ public sealed record PostBody(byte[] Bytes, MediaTypeHeaderValue ContentType);
 
 /// <summary>What one pass measured.</summary>
 public sealed record PassResult(
-    string Label, double? TargetRate, double GatewayRate, double[] AckMs, double? EndToEndRate, double[] EndToEndMs, long BehindSchedule, bool Complete, CpuReport Cpu);
+    string Label, double? TargetRate, double GatewayRate, double[] AckMs, double? EndToEndRate, double[] EndToEndMs, bool Complete, CpuReport Cpu);
 
 /// <summary>
 /// The benchmark as one invocation: the database ceiling (pgbench), a warm-up, then the measured passes against the
@@ -287,8 +287,6 @@ public static class LoadTest
             if (wait > TimeSpan.FromMilliseconds(1))
                 await Task.Delay(wait, cancellationToken);
             await slots.WaitAsync(cancellationToken);
-            if (Stopwatch.GetElapsedTime(due) > TimeSpan.FromMilliseconds(10))
-                Interlocked.Increment(ref stats.BehindSchedule);
             var post = posts[index];
             var i = index;
             _ = Task.Run(async () =>
@@ -445,7 +443,7 @@ public static class LoadTest
             Console.WriteLine();
             Console.WriteLine($"Gateway    {stats.AcceptedInteractions:N0} of {interactions:N0} interactions accepted in {postingSeconds:0.0} s: " +
                               $"{gatewayRate:N0} interactions/s, {latencies.Length / postingSeconds:N0} posts/s" +
-                              (rate is { } r ? $" (asked {r:N0}/s; {stats.BehindSchedule:N0} posts started > 10 ms late)" : ""));
+                              (rate is { } r ? $" (asked {r:N0}/s; {stats.StartedLateMs.Count(ms => ms > 10):N0} posts started > 10 ms late)" : ""));
             if (latencies.Length > 0)
                 Console.WriteLine($"           ack latency ms{(rate is null ? "" : " (from each post's due time)")}: {Percentiles(latencies)}  mean {latencies.Average():0.0}");
             if (rate is not null && Stalls(stats) is { Count: > 0 } stalls)
@@ -490,7 +488,7 @@ public static class LoadTest
                 Console.WriteLine(line);
             Console.WriteLine();
         }
-        return new PassResult(label, rate, gatewayRate, latencies, endToEndRate, endToEndMs, stats.BehindSchedule, complete, cpu);
+        return new PassResult(label, rate, gatewayRate, latencies, endToEndRate, endToEndMs, complete, cpu);
     }
 
     static void PrintSummary(LoadSettings settings, PgbenchCeiling.Result? ceiling, List<PassResult> results)
@@ -537,7 +535,6 @@ public static class LoadTest
         public long AcceptedInteractions;
         public long AcceptedPosts;
         public long TransportErrors;
-        public long BehindSchedule;
         public readonly double[] LatencyMs = Enumerable.Repeat(double.NaN, posts.Count).ToArray();
         /// <summary>How long after its due time each post started: the generator's own delay, or waiting for a free slot.</summary>
         public readonly double[] StartedLateMs = new double[posts.Count];
