@@ -96,15 +96,14 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
         var recorded = new List<RecordedInteraction>(interactions.Count);
         var resolved = new List<RecordedInteraction>(interactions.Count);
-        var leadUpdates = new List<NpgsqlCommand>();
         foreach (var interaction in interactions)
         {
             // Its lead is the one its call's session has: the interactions before it must be written first.
             if (LeadResolver.ResolvesByCall(interaction) && resolved.Count > 0)
-                await WriteAsync(connection, known, resolved, leadUpdates, sessions, recorded, cancellationToken);
-            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, leadUpdates, cancellationToken)));
+                await WriteAsync(connection, known, resolved, sessions, recorded, cancellationToken);
+            resolved.Add(new RecordedInteraction(interaction, await LeadResolver.ResolveAsync(connection, known, interaction, cancellationToken)));
         }
-        await WriteAsync(connection, known, resolved, leadUpdates, sessions, recorded, cancellationToken);
+        await WriteAsync(connection, known, resolved, sessions, recorded, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return recorded;
@@ -112,14 +111,13 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
 
     /// <summary>
     /// The messages of resolved interactions and their leads' updates in one round trip, then their sessions and their
-    /// identities in another; empties <paramref name="resolved"/> and <paramref name="leadUpdates"/>. The identities go
+    /// identities in another; empties <paramref name="resolved"/>. The identities go
     /// last: their rows are shared by every channel's transactions, and are held from this statement to the commit.
     /// </summary>
-    async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved, List<NpgsqlCommand> leadUpdates,
+    async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved,
         SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
-        var messages = await InsertMessagesAsync(connection, resolved, leadUpdates, cancellationToken);
-        leadUpdates.Clear();
+        var messages = await InsertMessagesAsync(connection, resolved, cancellationToken);
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();
         // Round n holds each session's n-th write of the batch, in key order: concurrent transactions take the session rows
@@ -150,20 +148,20 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     /// <summary>
     /// Inserts the messages in order, each with its resolved lead, and tells for each interaction its lead and whether its
     /// message is new. A message whose external id is already stored (or comes earlier in the list) is not inserted and
-    /// keeps the lead the first delivery chose, read back from the stored message. The leads' updates go in the same round trip.
+    /// keeps the lead the first delivery chose, read back from the stored message. The leads' update goes in the same round trip.
     /// </summary>
     static async Task<(Guid LeadId, bool IsNew)[]> InsertMessagesAsync(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions,
-        IReadOnlyList<NpgsqlCommand> leadUpdates, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var outcome = interactions.Select(r => (r.LeadId, false)).ToArray();
+        if (interactions.Count == 0)
+            return outcome;
+        var leadUpdate = LeadResolver.UpdateLeads(connection, interactions);
         var positions = Enumerable.Range(0, interactions.Count).Where(i => interactions[i].Interaction.Message is not null).ToList();
         if (positions.Count == 0)
         {
-            if (leadUpdates.Count > 0)
-            {
-                await using var updates = connection.Batch(leadUpdates);
-                await updates.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using (leadUpdate)
+                await leadUpdate.ExecuteNonQueryAsync(cancellationToken);
             return outcome;
         }
         var resolved = positions.Select(i => interactions[i]).ToList();
@@ -190,7 +188,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
             .WithTexts("external_ids", externalIds)
             .With("occurred_at", resolved.Select(r => r.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         var inserted = new HashSet<(string Brand, string ExternalId)>();
-        await using (var batch = connection.Batch([insert, .. leadUpdates]))
+        await using (var batch = connection.Batch([insert, leadUpdate]))
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

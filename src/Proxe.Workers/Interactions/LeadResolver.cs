@@ -87,21 +87,19 @@ public static class LeadResolver
 
     /// <summary>
     /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead is inserted at once (its id is needed);
-    /// the identity and lead updates are added to <paramref name="updates"/>, for the caller to send with its next round trip.
+    /// the identities' sightings are kept in <paramref name="known"/>, and the lead's update is for <see cref="UpdateLeads"/>.
     /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
-        List<NpgsqlCommand> updates, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var identities = LeadIdentity.Of(interaction);
         if (identities.Count == 0)
             return interaction.Voice is { } call
-                ? await ResolveByCallAsync(connection, interaction, call.CallSid, updates, cancellationToken)
+                ? await ResolveByCallAsync(connection, interaction, call.CallSid, cancellationToken)
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         var allIdentities = AllIdentities(interaction).Distinct().ToList();
         var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
-
-        updates.Add(UpdateLead(connection, interaction, leadId));
         known.Sighted(interaction.Brand, allIdentities, leadId, interaction.OccurredAt);
         return leadId;
     }
@@ -111,15 +109,12 @@ public static class LeadResolver
     /// their call already has, or start a lead of their own that later events of the same call find.
     /// </summary>
     static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, string callSid,
-        List<NpgsqlCommand> updates, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         await using var command = connection.Command("SELECT lead_id FROM voice_sessions WHERE brand = @brand AND call_sid = @call_sid")
             .With("brand", interaction.Brand)
             .With("call_sid", callSid);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid leadId)
-            return await CreateAsync(connection, interaction, cancellationToken);
-        updates.Add(UpdateLead(connection, interaction, leadId));
-        return leadId;
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid leadId ? leadId : await CreateAsync(connection, interaction, cancellationToken);
     }
 
     static long LockKey(string brand, LeadIdentity identity)
@@ -182,36 +177,56 @@ public static class LeadResolver
     /// <summary>
     /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept. An
     /// interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
-    /// follows provider time (the trigger of migration 002 allows only that move).
+    /// follows provider time (the trigger of migration 002 allows only that move). One statement for the interactions
+    /// of one channel, each lead's in their order: the first name, email and phone given win, and the first normalized
+    /// phone no other lead of the brand has. A lead that would not change is not written.
     /// </summary>
-    static NpgsqlCommand UpdateLead(NpgsqlConnection connection, ChannelInteractionReceived interaction, Guid leadId)
+    public static NpgsqlCommand UpdateLeads(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions)
     {
-        var customer = interaction.Customer;
-        var phoneNormalized = LeadIdentity.NormalizedPhone(customer);
+        var leads = interactions
+            .GroupBy(recorded => recorded.LeadId)
+            .Select(lead =>
+            {
+                var customers = lead.Select(recorded => recorded.Interaction.Customer).ToList();
+                return (Id: lead.Key,
+                    Name: customers.Select(customer => customer.Name).FirstOrDefault(name => name is not null),
+                    Email: customers.Select(customer => customer.Email).FirstOrDefault(email => email is not null),
+                    Phone: customers.Select(customer => customer.Phone ?? LeadIdentity.NormalizedPhone(customer)).FirstOrDefault(phone => phone is not null),
+                    OccurredAt: lead.Min(recorded => recorded.Interaction.OccurredAt));
+            })
+            .ToList();
+        var phones = interactions
+            .Select(recorded => (recorded.LeadId, Phone: LeadIdentity.NormalizedPhone(recorded.Interaction.Customer)))
+            .Where(candidate => candidate.Phone is not null)
+            .ToList();
         return connection.Command("""
             UPDATE all_leads AS l
-            SET customer_name = coalesce(l.customer_name, @name),
-                email = coalesce(l.email, @email),
-                phone = coalesce(l.phone, @phone),
+            SET customer_name = coalesce(l.customer_name, u.name),
+                email = coalesce(l.email, u.email),
+                phone = coalesce(l.phone, u.phone),
                 customer_phone_normalized = coalesce(l.customer_phone_normalized,
-                    CASE WHEN NOT EXISTS (SELECT 1 FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = @phone_normalized)
-                         THEN @phone_normalized END),
-                first_touchpoint = CASE WHEN l.first_interaction_at > @occurred_at THEN @channel ELSE l.first_touchpoint END,
-                first_interaction_at = least(l.first_interaction_at, @occurred_at),
+                    (SELECT c.phone FROM unnest(@phone_leads, @phones_normalized) WITH ORDINALITY AS c(lead_id, phone, position)
+                     WHERE c.lead_id = l.id
+                       AND NOT EXISTS (SELECT 1 FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = c.phone)
+                     ORDER BY c.position LIMIT 1)),
+                first_touchpoint = CASE WHEN l.first_interaction_at > u.occurred_at THEN @channel ELSE l.first_touchpoint END,
+                first_interaction_at = least(l.first_interaction_at, u.occurred_at),
                 updated_at = now()
-            WHERE l.id = @lead_id
-              AND ((l.customer_name IS NULL AND @name IS NOT NULL)
-                OR (l.email IS NULL AND @email IS NOT NULL)
-                OR (l.customer_phone_normalized IS NULL AND @phone_normalized IS NOT NULL)
-                OR l.first_interaction_at > @occurred_at)
+            FROM unnest(@lead_ids, @names, @emails, @phones, @occurred_at) AS u(lead_id, name, email, phone, occurred_at)
+            WHERE l.id = u.lead_id
+              AND ((l.customer_name IS NULL AND u.name IS NOT NULL)
+                OR (l.email IS NULL AND u.email IS NOT NULL)
+                OR (l.customer_phone_normalized IS NULL AND u.lead_id = ANY (@phone_leads))
+                OR l.first_interaction_at > u.occurred_at)
             """)
-            .With("lead_id", leadId)
-            .With("occurred_at", interaction.OccurredAt)
-            .With("name", customer.Name)
-            .With("email", customer.Email)
-            .With("phone", customer.Phone ?? phoneNormalized)
-            .With("phone_normalized", phoneNormalized)
-            .With("channel", interaction.Channel);
+            .With("channel", interactions[0].Interaction.Channel)
+            .With("lead_ids", leads.Select(lead => lead.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+            .WithTexts("names", leads.Select(lead => lead.Name))
+            .WithTexts("emails", leads.Select(lead => lead.Email))
+            .WithTexts("phones", leads.Select(lead => lead.Phone))
+            .With("occurred_at", leads.Select(lead => lead.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            .With("phone_leads", phones.Select(candidate => candidate.LeadId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+            .WithTexts("phones_normalized", phones.Select(candidate => candidate.Phone));
     }
 }
 
