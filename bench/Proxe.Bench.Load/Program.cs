@@ -21,7 +21,7 @@ var stall = new Option<int>("--stall-timeout") { Description = "Seconds without 
 var rate = new Option<string>("--rate") { Description = "max (flat out), N or N/s (interactions per second, open loop), or half: flat out, then at half its end-to-end rate.", DefaultValueFactory = _ => "max" };
 var format = new Option<string>("--format") { Description = "interactions (POST /v1/interactions), providers (signed WhatsApp, Meta, Twilio and web widget webhooks), or both: interactions,providers.", DefaultValueFactory = _ => "interactions" };
 var warmup = new Option<int>("--warmup") { Description = "Interactions posted flat out in each format before the measured passes (not reported); 0: none.", DefaultValueFactory = _ => 2_000 };
-var ceiling = new Option<string>("--ceiling") { Description = "pgbench: run bench/pgbench-ceiling/pgbench-ceiling.sh against the --db server first and print the ratio; none: skip.", DefaultValueFactory = _ => "pgbench" };
+var ceiling = new Option<string>("--ceiling") { Description = "pgbench: run bench/pgbench-ceiling/pgbench-ceiling.sh against the --db server first and again before each flat-out pass, and print each pass's ratio to the ceiling beside it; none: skip.", DefaultValueFactory = _ => "pgbench" };
 var ceilingScript = new Option<string?>("--ceiling-script") { Description = "Path of pgbench-ceiling.sh (default: found in the checkout)." };
 var ceilingSeconds = new Option<int>("--ceiling-seconds") { Description = "Seconds pgbench runs for each of its two figures.", DefaultValueFactory = _ => 20 };
 var workersUrl = new Option<string?>("--workers") { Description = "The workers' base URL, to find their process for CPU accounting (default: gateway port + 2, as ./run.sh)." };
