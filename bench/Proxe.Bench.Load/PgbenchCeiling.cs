@@ -14,7 +14,7 @@ public static partial class PgbenchCeiling
     public sealed record Result(double Single, double SetBased)
     {
         public override string ToString() =>
-            $"pgbench single-interaction transactions {Single:N0} interactions/s, set-based 100 per transaction {SetBased:N0} interactions/s";
+            $"pgbench single-interaction {Single:N0}/s, set-based (100 per tx) {SetBased:N0}/s";
     }
 
     /// <summary>The script in the checkout: searched upwards from the current folder and from this program's folder.</summary>

@@ -41,38 +41,46 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
     }
 
     [Fact]
-    public async Task A_batch_fills_a_leads_missing_details_as_its_interactions_one_by_one_would()
+    public async Task A_batch_fills_its_leads_missing_details_as_its_interactions_one_by_one_would()
     {
         var brand = Brand("batch-details");
         var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var web = host.Factory.Services.GetRequiredService<WebSessionWriter>();
         // A lead from the legacy table: it has the number, but no identity row that would find it.
         var legacy = await host.ScalarAsync<Guid>("""
             INSERT INTO all_leads (brand, phone, customer_phone_normalized, first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at)
             VALUES (@brand, '+14155550101', '14155550101', 'voice', @at, 'voice', @at) RETURNING id
             """, ("brand", brand), ("at", T0));
-        var first = await recorder.RecordBatchAsync(
-            [Social(brand, Platforms.Instagram, "ig-details", "ig-1", T0.AddHours(5), Person(email: "bea@example.test"), Text("hi"))],
-            host.Factory.Services.GetRequiredService<SocialSessionWriter>(), CancellationToken.None);
-        var lead = first.Recorded[0].LeadId;
+        var bea = (await recorder.RecordBatchAsync([Web(brand, "s-bea", "w-bea-0", T0.AddHours(5), Person(), Text("hi"))], web, CancellationToken.None))
+            .Recorded[0].LeadId;
+        var cy = (await recorder.RecordBatchAsync(
+            [Social(brand, Platforms.Instagram, "ig-cy", "ig-cy-0", T0.AddHours(5), Person(email: "cy@example.test"), Text("hi"))],
+            host.Factory.Services.GetRequiredService<SocialSessionWriter>(), CancellationToken.None)).Recorded[0].LeadId;
 
         var outcome = await recorder.RecordBatchAsync(
         [
-            Web(brand, "s-details", "w-1", T0.AddHours(6), Person(phone: "+1 415 555 0101", email: "bea@example.test"), Text("my number")),
-            Web(brand, "s-details", "w-2", T0.AddHours(7), Person(phone: "+1 415 555 0102", name: "Bea", email: "bea@example.test"), Text("new number")),
-            Web(brand, "s-details", "w-3", T0.AddHours(2), Person(name: "Beatrice", email: "bea@example.test"), Text("sent earlier")),
-        ], host.Factory.Services.GetRequiredService<WebSessionWriter>(), CancellationToken.None);
+            Web(brand, "s-bea", "w-bea-1", T0.AddHours(6), Person(phone: "+1 415 555 0101"), Text("my number")),
+            Web(brand, "s-cy", "w-cy-1", T0.AddHours(6), Person(phone: "+1 415 555 0104", email: "cy@example.test"), Text("my number")),
+            Web(brand, "s-bea", "w-bea-2", T0.AddHours(7), Person(phone: "+1 415 555 0102", name: "Bea", email: "bea@example.test"), Text("new number")),
+            Web(brand, "s-bea", "w-bea-3", T0.AddHours(8), Person(phone: "+1 415 555 0103", name: "Beatrice", email: "beatrice@example.test"), Text("another")),
+            Web(brand, "s-cy", "w-cy-2", T0.AddHours(1), Person(name: "Cy", email: "cy@example.test"), Text("sent earlier")),
+        ], web, CancellationToken.None);
 
         Assert.Empty(outcome.Refused);
-        Assert.All(outcome.Recorded, recorded => Assert.Equal(lead, recorded.LeadId));
-        var row = Assert.Single(await host.RowsAsync("""
+        Assert.Equal([bea, cy, bea, bea, cy], outcome.Recorded.Select(recorded => recorded.LeadId));
+        const string lead = """
             SELECT customer_name, email, phone, customer_phone_normalized, first_touchpoint, first_interaction_at FROM all_leads WHERE id = @id
-            """, ("id", lead)));
-        Assert.Equal("Bea", row["customer_name"]); // the first name given, in batch order
-        Assert.Equal("bea@example.test", row["email"]);
-        Assert.Equal("+1 415 555 0101", row["phone"]); // the first number given
-        Assert.Equal("14155550102", row["customer_phone_normalized"]); // the first the legacy lead does not have
-        Assert.Equal("web", row["first_touchpoint"]); // its earliest interaction, sent last, is its origin
-        Assert.Equal(T0.AddHours(2), new DateTimeOffset((DateTime)row["first_interaction_at"]!));
+            """;
+        var first = Assert.Single(await host.RowsAsync(lead, ("id", bea)));
+        Assert.Equal("Bea", first["customer_name"]); // the first name and email given, in batch order
+        Assert.Equal("bea@example.test", first["email"]);
+        Assert.Equal("+1 415 555 0101", first["phone"]); // the first number given
+        Assert.Equal("14155550102", first["customer_phone_normalized"]); // the first the legacy lead does not have
+        Assert.Equal(("web", T0.AddHours(5)), ((string)first["first_touchpoint"]!, new DateTimeOffset((DateTime)first["first_interaction_at"]!)));
+        var second = Assert.Single(await host.RowsAsync(lead, ("id", cy)));
+        Assert.Equal(("Cy", "+1 415 555 0104", "14155550104"), ((string)second["customer_name"]!, (string)second["phone"]!, (string)second["customer_phone_normalized"]!));
+        // Its earliest interaction, sent last, is its origin: the lead moves from social to web.
+        Assert.Equal(("web", T0.AddHours(1)), ((string)second["first_touchpoint"]!, new DateTimeOffset((DateTime)second["first_interaction_at"]!)));
         Assert.Equal("14155550101", await host.ScalarAsync<string>("SELECT customer_phone_normalized FROM all_leads WHERE id = @id", ("id", legacy)));
     }
 

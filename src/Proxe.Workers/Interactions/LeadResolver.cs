@@ -87,7 +87,7 @@ public static class LeadResolver
 
     /// <summary>
     /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead is inserted at once (its id is needed);
-    /// the identities' sightings are kept in <paramref name="known"/>, and the lead's update is for <see cref="UpdateLeads"/>.
+    /// the identities' sightings are kept in <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
     /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
         CancellationToken cancellationToken)
@@ -177,9 +177,12 @@ public static class LeadResolver
     /// <summary>
     /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept. An
     /// interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
-    /// follows provider time (the trigger of migration 002 allows only that move). One statement for the interactions
-    /// of one channel, each lead's in their order: the first name, email and phone given win, and the first normalized
-    /// phone no other lead of the brand has. A lead that would not change is not written.
+    /// follows provider time (the trigger of migration 002 allows only that move). One statement for the interactions of
+    /// one write, each lead's in their order: the first name, email and phone given win, and the first normalized phone
+    /// no other lead of the brand has. A lead is written only when it lacks a name, email or normalized phone one of them
+    /// gives, or one of them is earlier than its origin; a raw phone alone is not worth a write (it never identifies a
+    /// customer), but is filled in when the lead is written. Every interaction carrying a normalized phone resolved to the
+    /// lead that phone identifies, so no two leads of one write can take the same phone.
     /// </summary>
     public static NpgsqlCommand UpdateLeads(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions)
     {
