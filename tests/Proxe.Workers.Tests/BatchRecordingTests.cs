@@ -85,6 +85,40 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
     }
 
     [Fact]
+    public async Task New_customers_of_a_batch_are_created_together_and_one_with_a_legacy_leads_number_joins_that_lead()
+    {
+        var brand = Brand("batch-new");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var legacy = await host.ScalarAsync<Guid>("""
+            INSERT INTO all_leads (brand, phone, customer_phone_normalized, first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at)
+            VALUES (@brand, '+919800033333', '919800033333', 'web', @at, 'web', @at) RETURNING id
+            """, ("brand", brand), ("at", T0));
+
+        var outcome = await recorder.RecordBatchAsync(
+        [
+            WhatsApp(brand, "919800011111", "wamid.new-1", T0.AddMinutes(1), Text("hi"), name: "Asha"),
+            WhatsApp(brand, "919800033333", "wamid.new-2", T0.AddMinutes(2), Text("hello again"), name: "Ravi"),
+            WhatsApp(brand, "919800022222", "wamid.new-3", T0.AddMinutes(3), Text("hey")),
+            WhatsApp(brand, "919800033333", "wamid.new-4", T0.AddMinutes(4), Text("still me")),
+            WhatsApp(brand, "919800011111", "wamid.new-5", T0.AddMinutes(5), Text("me too")),
+        ], host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>(), CancellationToken.None);
+
+        Assert.Empty(outcome.Refused);
+        var leads = outcome.Recorded.Select(recorded => recorded.LeadId).ToList();
+        Assert.Equal([leads[0], legacy, leads[2], legacy, leads[0]], leads);
+        Assert.Equal(3, leads.Distinct().Count());
+        Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(["Asha", "Ravi", null], (await host.RowsAsync("SELECT customer_name FROM all_leads WHERE id = ANY (@ids)", ("ids", leads.Distinct().ToArray())))
+            .Select(row => row["customer_name"] as string).OrderBy(name => name is null).ThenBy(name => name));
+        // Every message, session and identity names the lead its interaction was given.
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand AND lead_id = @lead", ("brand", brand), ("lead", legacy)));
+        Assert.Equal(legacy, await host.ScalarAsync<Guid>("SELECT lead_id FROM whatsapp_sessions WHERE brand = @brand AND whatsapp_contact_id = '919800033333'",
+            ("brand", brand)));
+        Assert.Equal(legacy, await host.ScalarAsync<Guid>("SELECT lead_id FROM lead_identities WHERE brand = @brand AND kind = 'phone' AND value = '919800033333'",
+            ("brand", brand)));
+    }
+
+    [Fact]
     public async Task Only_an_interaction_with_an_identity_no_lead_has_yet_waits_for_the_identity_lock()
     {
         var brand = Brand("batch-locks");

@@ -50,8 +50,8 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 }
 
 /// <summary>
-/// Records a batch of one channel's interactions in one transaction: the leads in order, the messages in one
-/// statement, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
+/// Records a batch of one channel's interactions in one transaction: its new leads in one statement, the messages in
+/// one, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
 /// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
 /// interaction's own data, the batch is split until the culprits stand alone (<see cref="BatchSplitting"/>); the others are recorded.
 /// </summary>
@@ -110,13 +110,17 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     }
 
     /// <summary>
-    /// The messages of resolved interactions and their leads' updates in one round trip, then their sessions and their
-    /// identities in another; empties <paramref name="resolved"/>. The identities go
+    /// The new leads of resolved interactions in one round trip, their messages and their leads' updates in a second, then
+    /// their sessions and their identities in a third; empties <paramref name="resolved"/>. The identities go
     /// last: their rows are shared by every channel's transactions, and are held from this statement to the commit.
     /// </summary>
     async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved,
         SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
+        var standsFor = await LeadResolver.CreateLeadsAsync(connection, known, cancellationToken);
+        for (var i = 0; i < resolved.Count; i++)
+            if (standsFor.TryGetValue(resolved[i].LeadId, out var existing))
+                resolved[i] = resolved[i] with { LeadId = existing };
         var messages = await InsertMessagesAsync(connection, resolved, cancellationToken);
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();

@@ -86,8 +86,9 @@ public static class LeadResolver
     public static bool ResolvesByCall(ChannelInteractionReceived interaction) => interaction.Voice is not null && LeadIdentity.Of(interaction).Count == 0;
 
     /// <summary>
-    /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead is inserted at once (its id is needed);
-    /// the identities' sightings are kept in <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
+    /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead gets its id here and is inserted with the
+    /// write's other new leads (<see cref="CreateLeadsAsync"/>); the identities' sightings are kept in
+    /// <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
     /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
         CancellationToken cancellationToken)
@@ -95,11 +96,11 @@ public static class LeadResolver
         var identities = LeadIdentity.Of(interaction);
         if (identities.Count == 0)
             return interaction.Voice is { } call
-                ? await ResolveByCallAsync(connection, interaction, call.CallSid, cancellationToken)
+                ? await ResolveByCallAsync(connection, known, interaction, call.CallSid, cancellationToken)
                 : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
 
         var allIdentities = AllIdentities(interaction).Distinct().ToList();
-        var leadId = known.Find(interaction.Brand, identities) ?? await CreateAsync(connection, interaction, cancellationToken);
+        var leadId = known.Find(interaction.Brand, identities) ?? known.Create(interaction);
         known.Sighted(interaction.Brand, allIdentities, leadId, interaction.OccurredAt);
         return leadId;
     }
@@ -108,13 +109,13 @@ public static class LeadResolver
     /// Twilio recording callbacks carry no numbers and anonymous callers have none: such events belong to the lead
     /// their call already has, or start a lead of their own that later events of the same call find.
     /// </summary>
-    static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, string callSid,
-        CancellationToken cancellationToken)
+    static async Task<Guid> ResolveByCallAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
+        string callSid, CancellationToken cancellationToken)
     {
         await using var command = connection.Command("SELECT lead_id FROM voice_sessions WHERE brand = @brand AND call_sid = @call_sid")
             .With("brand", interaction.Brand)
             .With("call_sid", callSid);
-        return await command.ExecuteScalarAsync(cancellationToken) is Guid leadId ? leadId : await CreateAsync(connection, interaction, cancellationToken);
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid leadId ? leadId : known.Create(interaction);
     }
 
     static long LockKey(string brand, LeadIdentity identity)
@@ -125,27 +126,53 @@ public static class LeadResolver
     }
 
     /// <summary>
-    /// A new lead starts at this channel. The conflict clause finds a lead that has the phone but no identity rows yet
-    /// (migrated from the legacy sessions table), instead of failing on the unique phone.
+    /// Inserts the leads <see cref="KnownIdentities.Create"/> gave ids since the last call, in one statement, each starting
+    /// at its interaction's channel. The conflict clause finds a lead that has the phone but no identity rows yet (migrated
+    /// from the legacy sessions table), instead of failing on the unique phone: the new lead's id becomes that lead's,
+    /// in <paramref name="known"/> and in what is returned (the id given, and the id it stands for).
     /// </summary>
-    static async Task<Guid> CreateAsync(NpgsqlConnection connection, ChannelInteractionReceived interaction, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<Guid, Guid>> CreateLeadsAsync(NpgsqlConnection connection, KnownIdentities known,
+        CancellationToken cancellationToken)
     {
+        var created = known.TakeCreated();
+        if (created.Count == 0)
+            return new Dictionary<Guid, Guid>();
+        var customers = created.Select(lead => lead.Interaction.Customer).ToList();
         await using var command = connection.Command("""
-            INSERT INTO all_leads AS l (brand, customer_name, email, phone, customer_phone_normalized,
+            INSERT INTO all_leads AS l (id, brand, customer_name, email, phone, customer_phone_normalized,
                                         first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at)
-            VALUES (@brand, @name, @email, @phone, @phone_normalized, @channel, @occurred_at, @channel, @occurred_at)
+            SELECT id, brand, name, email, phone, phone_normalized, channel, occurred_at, channel, occurred_at
+            FROM unnest(@ids, @brands, @names, @emails, @phones, @phones_normalized, @channels, @occurred_at) WITH ORDINALITY
+                AS n(id, brand, name, email, phone, phone_normalized, channel, occurred_at, position)
+            ORDER BY position
             ON CONFLICT (brand, customer_phone_normalized) WHERE customer_phone_normalized IS NOT NULL
             DO UPDATE SET updated_at = l.updated_at
-            RETURNING l.id
+            RETURNING l.id, l.brand, l.customer_phone_normalized
             """)
-            .With("brand", interaction.Brand)
-            .With("name", interaction.Customer.Name)
-            .With("email", interaction.Customer.Email)
-            .With("phone", interaction.Customer.Phone ?? LeadIdentity.NormalizedPhone(interaction.Customer))
-            .With("phone_normalized", LeadIdentity.NormalizedPhone(interaction.Customer))
-            .With("channel", interaction.Channel)
-            .With("occurred_at", interaction.OccurredAt);
-        return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+            .With("ids", created.Select(lead => lead.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+            .WithTexts("brands", created.Select(lead => lead.Interaction.Brand))
+            .WithTexts("names", customers.Select(customer => customer.Name))
+            .WithTexts("emails", customers.Select(customer => customer.Email))
+            .WithTexts("phones", customers.Select(customer => customer.Phone ?? LeadIdentity.NormalizedPhone(customer)))
+            .WithTexts("phones_normalized", customers.Select(LeadIdentity.NormalizedPhone))
+            .WithTexts("channels", created.Select(lead => lead.Interaction.Channel))
+            .With("occurred_at", created.Select(lead => lead.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+        var given = created.Select(lead => lead.Id).ToHashSet();
+        var existing = new List<(Guid Id, string Brand, string Phone)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                if (!given.Contains(reader.GetGuid(0)))
+                    existing.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+
+        var standsFor = new Dictionary<Guid, Guid>();
+        foreach (var (id, brand, phone) in existing)
+        {
+            var lead = created.First(lead => Sql.WithoutNul(lead.Interaction.Brand) == brand
+                                             && Sql.WithoutNul(LeadIdentity.NormalizedPhone(lead.Interaction.Customer)) == phone);
+            standsFor[lead.Id] = id;
+            known.Replace(lead.Id, id);
+        }
+        return standsFor;
     }
 
     /// <summary>
@@ -237,6 +264,32 @@ public static class LeadResolver
 public sealed class KnownIdentities
 {
     readonly Dictionary<(string Brand, LeadIdentity Identity), Guid> _leads = [];
+    readonly List<(Guid Id, ChannelInteractionReceived Interaction)> _created = [];
+
+    /// <summary>The id of a new lead, starting with <paramref name="interaction"/>; inserted by <see cref="LeadResolver.CreateLeadsAsync"/>.</summary>
+    public Guid Create(ChannelInteractionReceived interaction)
+    {
+        var id = Guid.CreateVersion7();
+        _created.Add((id, interaction));
+        return id;
+    }
+
+    /// <summary>The new leads since the last call, in the order they were created.</summary>
+    public List<(Guid Id, ChannelInteractionReceived Interaction)> TakeCreated()
+    {
+        var created = _created.ToList();
+        _created.Clear();
+        return created;
+    }
+
+    /// <summary>A new lead turned out to be an existing one: what was attached or sighted on it is that lead's.</summary>
+    public void Replace(Guid created, Guid existing)
+    {
+        foreach (var key in _leads.Where(lead => lead.Value == created).Select(lead => lead.Key).ToList())
+            _leads[key] = existing;
+        foreach (var key in _sightings.Where(sighting => sighting.Value.LeadId == created).Select(sighting => sighting.Key).ToList())
+            _sightings[key] = _sightings[key] with { LeadId = existing };
+    }
 
     /// <summary>Whether every one of the identities has a lead; none (a call without identities) has not.</summary>
     public bool HasAll(string brand, IReadOnlyList<LeadIdentity> identities) =>
