@@ -119,6 +119,32 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
     }
 
     [Fact]
+    public async Task A_legacy_lead_found_by_its_number_stays_found_by_it_in_the_batchs_later_writes()
+    {
+        var brand = Brand("batch-legacy");
+        var legacy = await host.ScalarAsync<Guid>("""
+            INSERT INTO all_leads (brand, phone, customer_phone_normalized, first_touchpoint, first_interaction_at, last_touchpoint, last_interaction_at)
+            VALUES (@brand, '+14155550199', '14155550199', 'web', @at, 'web', @at) RETURNING id
+            """, ("brand", brand), ("at", T0));
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+
+        // The anonymous call's event is resolved through voice_sessions, so the interactions before it are written first.
+        var outcome = await recorder.RecordBatchAsync(
+        [
+            Voice(brand, "CA-legacy-1", "CA-legacy-1:1", T0.AddMinutes(1), "+14155550199", Text("ringing", Senders.System), status: "ringing"),
+            Voice(brand, "CA-anonymous", "CA-anonymous:1", T0.AddMinutes(2), "", Text("ringing", Senders.System), status: "ringing")
+                with { Customer = new CustomerInfo() },
+            Voice(brand, "CA-legacy-2", "CA-legacy-2:1", T0.AddMinutes(3), "+14155550199", Text("ringing again", Senders.System), status: "ringing"),
+        ], host.Factory.Services.GetRequiredService<VoiceSessionWriter>(), CancellationToken.None);
+
+        Assert.Empty(outcome.Refused);
+        var leads = outcome.Recorded.Select(recorded => recorded.LeadId).ToList();
+        Assert.Equal([legacy, leads[1], legacy], leads);
+        Assert.NotEqual(legacy, leads[1]);
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
     public async Task Only_an_interaction_with_an_identity_no_lead_has_yet_waits_for_the_identity_lock()
     {
         var brand = Brand("batch-locks");

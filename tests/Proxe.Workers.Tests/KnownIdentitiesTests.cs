@@ -28,4 +28,20 @@ public sealed class KnownIdentitiesTests
         Assert.Equal(A, known.Find("b", [Email]));
         Assert.Empty(known.TakeSightings());
     }
+
+    [Fact]
+    public void A_new_lead_that_turns_out_to_be_an_existing_one_hands_it_its_identities_and_sightings()
+    {
+        var known = new KnownIdentities();
+        var interaction = WhatsApp("b", "919800011111", "wamid.known-1", T0, Text("hi"));
+        var created = known.Create(interaction);
+        known.Sighted("b", [Phone, Email], created, T0);
+
+        Assert.Equal([(created, interaction)], known.TakeCreated());
+        Assert.Empty(known.TakeCreated());
+        known.Replace(created, Owner);
+
+        Assert.Equal(Owner, known.Find("b", [Email]));
+        Assert.All(known.TakeSightings(), row => Assert.Equal(Owner, row.LeadId));
+    }
 }

@@ -50,8 +50,8 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 }
 
 /// <summary>
-/// Records a batch of one channel's interactions in one transaction: its new leads in one statement, the messages in
-/// one, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
+/// Records a batch of one channel's interactions in one transaction: in each write, its new leads in one statement, the
+/// messages in one, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
 /// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
 /// interaction's own data, the batch is split until the culprits stand alone (<see cref="BatchSplitting"/>); the others are recorded.
 /// </summary>

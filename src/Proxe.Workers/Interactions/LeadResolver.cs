@@ -157,21 +157,17 @@ public static class LeadResolver
             .WithTexts("phones_normalized", customers.Select(LeadIdentity.NormalizedPhone))
             .WithTexts("channels", created.Select(lead => lead.Interaction.Channel))
             .With("occurred_at", created.Select(lead => lead.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
-        var given = created.Select(lead => lead.Id).ToHashSet();
-        var existing = new List<(Guid Id, string Brand, string Phone)>();
+        // A conflict row is found by its brand and phone: no two leads of one write have the same phone (the first one took it as an identity).
+        var givenIds = created
+            .Where(lead => LeadIdentity.NormalizedPhone(lead.Interaction.Customer) is not null)
+            .ToDictionary(lead => (Sql.WithoutNul(lead.Interaction.Brand), Sql.WithoutNul(LeadIdentity.NormalizedPhone(lead.Interaction.Customer))), lead => lead.Id);
+        var standsFor = new Dictionary<Guid, Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                if (!given.Contains(reader.GetGuid(0)))
-                    existing.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
-
-        var standsFor = new Dictionary<Guid, Guid>();
-        foreach (var (id, brand, phone) in existing)
-        {
-            var lead = created.First(lead => Sql.WithoutNul(lead.Interaction.Brand) == brand
-                                             && Sql.WithoutNul(LeadIdentity.NormalizedPhone(lead.Interaction.Customer)) == phone);
-            standsFor[lead.Id] = id;
-            known.Replace(lead.Id, id);
-        }
+                if (!reader.IsDBNull(2) && givenIds.TryGetValue((reader.GetString(1), reader.GetString(2)), out var given) && given != reader.GetGuid(0))
+                    standsFor[given] = reader.GetGuid(0);
+        foreach (var (given, existing) in standsFor)
+            known.Replace(given, existing);
         return standsFor;
     }
 
@@ -264,7 +260,7 @@ public static class LeadResolver
 public sealed class KnownIdentities
 {
     readonly Dictionary<(string Brand, LeadIdentity Identity), Guid> _leads = [];
-    readonly List<(Guid Id, ChannelInteractionReceived Interaction)> _created = [];
+    List<(Guid Id, ChannelInteractionReceived Interaction)> _created = [];
 
     /// <summary>The id of a new lead, starting with <paramref name="interaction"/>; inserted by <see cref="LeadResolver.CreateLeadsAsync"/>.</summary>
     public Guid Create(ChannelInteractionReceived interaction)
@@ -277,8 +273,8 @@ public sealed class KnownIdentities
     /// <summary>The new leads since the last call, in the order they were created.</summary>
     public List<(Guid Id, ChannelInteractionReceived Interaction)> TakeCreated()
     {
-        var created = _created.ToList();
-        _created.Clear();
+        var created = _created;
+        _created = [];
         return created;
     }
 
