@@ -88,4 +88,7 @@ public readonly record struct LeadIdentity(string Kind, string Value)
     /// </summary>
     public static string? NormalizedPhone(CustomerInfo customer) =>
         string.IsNullOrWhiteSpace(customer.PhoneNormalized) ? null : customer.PhoneNormalized.Trim();
+
+    /// <summary>The phone a lead or session stores: as the customer gave it, else the normalized number.</summary>
+    public static string? StoredPhone(CustomerInfo customer) => customer.Phone ?? NormalizedPhone(customer);
 }

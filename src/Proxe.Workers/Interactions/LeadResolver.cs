@@ -153,14 +153,15 @@ public static class LeadResolver
             .WithTexts("brands", created.Select(lead => lead.Interaction.Brand))
             .WithTexts("names", customers.Select(customer => customer.Name))
             .WithTexts("emails", customers.Select(customer => customer.Email))
-            .WithTexts("phones", customers.Select(customer => customer.Phone ?? LeadIdentity.NormalizedPhone(customer)))
+            .WithTexts("phones", customers.Select(LeadIdentity.StoredPhone))
             .WithTexts("phones_normalized", customers.Select(LeadIdentity.NormalizedPhone))
             .WithTexts("channels", created.Select(lead => lead.Interaction.Channel))
             .With("occurred_at", created.Select(lead => lead.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         // A conflict row is found by its brand and phone: no two leads of one write have the same phone (the first one took it as an identity).
         var givenIds = created
-            .Where(lead => LeadIdentity.NormalizedPhone(lead.Interaction.Customer) is not null)
-            .ToDictionary(lead => (Sql.WithoutNul(lead.Interaction.Brand), Sql.WithoutNul(LeadIdentity.NormalizedPhone(lead.Interaction.Customer))), lead => lead.Id);
+            .Select(lead => (lead.Id, lead.Interaction.Brand, Phone: LeadIdentity.NormalizedPhone(lead.Interaction.Customer)))
+            .Where(lead => lead.Phone is not null)
+            .ToDictionary(lead => (Sql.WithoutNul(lead.Brand), Sql.WithoutNul(lead.Phone)), lead => lead.Id);
         var standsFor = new Dictionary<Guid, Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
@@ -217,7 +218,7 @@ public static class LeadResolver
                 return (Id: lead.Key,
                     Name: customers.Select(customer => customer.Name).FirstOrDefault(name => name is not null),
                     Email: customers.Select(customer => customer.Email).FirstOrDefault(email => email is not null),
-                    Phone: customers.Select(customer => customer.Phone ?? LeadIdentity.NormalizedPhone(customer)).FirstOrDefault(phone => phone is not null),
+                    Phone: customers.Select(LeadIdentity.StoredPhone).FirstOrDefault(phone => phone is not null),
                     OccurredAt: lead.Min(recorded => recorded.Interaction.OccurredAt));
             })
             .ToList();

@@ -35,7 +35,7 @@ public abstract class SessionWriter
             .Values("lead_id", write => write.LeadId, NpgsqlDbType.Uuid)
             .Text("customer_name", write => write.Interaction.Customer.Name)
             .Text("customer_email", write => write.Interaction.Customer.Email)
-            .Text("customer_phone", write => write.Interaction.Customer.Phone ?? LeadIdentity.NormalizedPhone(write.Interaction.Customer))
+            .Text("customer_phone", write => LeadIdentity.StoredPhone(write.Interaction.Customer))
             .Text("customer_phone_normalized", write => LeadIdentity.NormalizedPhone(write.Interaction.Customer))
             .Values("message_count", write => write.MessageIsNew ? 1 : 0, NpgsqlDbType.Integer)
             .Timestamps("message_at", write => write.MessageIsNew ? write.Interaction.OccurredAt : null)
