@@ -18,6 +18,7 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<LeadJourney> LeadJourneys => Set<LeadJourney>();
     public DbSet<LeadJourneyInteraction> LeadJourneyInteractions => Set<LeadJourneyInteraction>();
+    public DbSet<LeadChannelFirst> LeadChannelFirsts => Set<LeadChannelFirst>();
     public DbSet<SchemaMigration> SchemaMigrations => Set<SchemaMigration>();
     public DbSet<UnifiedLead> UnifiedLeads => Set<UnifiedLead>();
     public DbSet<LeadStat> LeadStats => Set<LeadStat>();
@@ -46,6 +47,7 @@ public sealed class ProxeDbContext(DbContextOptions<ProxeDbContext> options) : D
         model.Entity<Message>().ToTable("messages");
         model.Entity<LeadJourney>().ToTable("lead_journeys").HasKey(j => j.CorrelationId);
         model.Entity<LeadJourneyInteraction>().ToTable("lead_journey_interactions").HasKey(i => new { i.LeadId, i.InteractionId });
+        model.Entity<LeadChannelFirst>().ToTable("lead_channel_firsts").HasKey(f => new { f.LeadId, f.Channel });
         model.Entity<SchemaMigration>().ToTable("schema_migrations").HasKey(m => m.Version);
         model.Entity<UnifiedLead>().ToView("unified_leads").HasNoKey();
         // The stats rollups of migration 006 (the keys of lead_stats and activity_stats have nullable columns, the logs none).

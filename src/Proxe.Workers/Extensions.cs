@@ -55,9 +55,12 @@ public static class Extensions
     /// A connection lives a minute at most: PostgreSQL plans a connection's foreign-key checks once, and those planned
     /// while all_leads was nearly empty (a new database) scan all of a brand's leads for every row written until the
     /// table is first analyzed, which under load took minutes (bench/README.md, "2026-12-05 (stop 24)").
+    /// A lead's first time on a channel is noted for the journey's save rather than written to all_leads by the channel's
+    /// transaction (proxe.channel_firsts, migration 009).
     /// </summary>
     public static void ConfigureDataSource(NpgsqlDataSourceBuilder dataSource)
     {
+        dataSource.ConnectionStringBuilder.Options = $"{dataSource.ConnectionStringBuilder.Options} -c proxe.channel_firsts=journey".TrimStart();
         dataSource.ConnectionStringBuilder.NoResetOnClose = true;
         dataSource.ConnectionStringBuilder.ConnectionLifetime = 60;
         dataSource.ConfigureTracing(tracing => tracing

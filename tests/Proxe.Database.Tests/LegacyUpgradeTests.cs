@@ -10,7 +10,7 @@ public class LegacyUpgradeTests
     private static readonly string[] Tables =
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
-        "messages", "lead_journeys", "lead_journey_interactions", "schema_migrations",
+        "messages", "lead_journeys", "lead_journey_interactions", "lead_channel_firsts", "schema_migrations",
         "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 

@@ -11,7 +11,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
     public static readonly TheoryData<string> Relations =
     [
         "all_leads", "lead_identities", "web_sessions", "whatsapp_sessions", "voice_sessions", "social_sessions",
-        "messages", "lead_journeys", "lead_journey_interactions", "unified_leads",
+        "messages", "lead_journeys", "lead_journey_interactions", "lead_channel_firsts", "unified_leads",
         "lead_stats", "lead_stats_changes", "lead_activity", "lead_activity_pending", "activity_stats",
     ];
 
@@ -35,6 +35,8 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
                 await JourneyAsync(db, lead, brand);
                 await db.Database.ExecuteSqlAsync(
                     $"INSERT INTO lead_journey_interactions (lead_id, interaction_id, brand) VALUES ({lead}, {Guid.NewGuid()}, {brand})");
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO lead_channel_firsts (lead_id, channel, brand, first_at) VALUES ({lead}, 'voice', {brand}, now())");
             }
 
             // Rows in the stats rollups and, after them, in their change logs too.
@@ -160,6 +162,7 @@ public class RowLevelSecurityTests(RowLevelSecurityTests.TwoBrands brands) : ICl
         "messages" => db.Messages.Select(r => r.Brand),
         "lead_journeys" => db.LeadJourneys.Select(r => r.Brand),
         "lead_journey_interactions" => db.LeadJourneyInteractions.Select(r => r.Brand),
+        "lead_channel_firsts" => db.LeadChannelFirsts.Select(r => r.Brand),
         "unified_leads" => db.UnifiedLeads.Select(r => r.Brand),
         "lead_stats" => db.LeadStats.Select(r => r.Brand),
         "lead_stats_changes" => db.LeadStatChanges.Select(r => r.Brand),

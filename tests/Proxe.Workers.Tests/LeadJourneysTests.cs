@@ -205,6 +205,70 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal((5_000L, true), (reader.GetInt64(0), reader.GetBoolean(1)));
     }
 
+    [Fact]
+    public async Task A_channels_first_time_noted_by_a_workers_transaction_reaches_its_lead_with_the_journeys_save()
+    {
+        await using var dataSource = WorkersDataSource();
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var lead = await CreateLeadAsync(dataSource, "journeys-h");
+
+        // A WhatsApp message, an earlier one that arrived late, and a later one: the earliest time is noted, the lead untouched.
+        foreach (var (id, minutes) in new[] { ("h-1", 5), ("h-2", 2), ("h-3", 9) })
+            await InsertMessageAsync(dataSource, lead, "journeys-h", Channels.WhatsApp, id, Make.T0.AddMinutes(minutes));
+        Assert.Equal([Make.T0.AddMinutes(2).UtcDateTime], (await RowsAsync(dataSource,
+            "SELECT lead_id, first_at FROM lead_channel_firsts WHERE brand = 'journeys-h'"))[lead]);
+        Assert.Equal(["{}", new[] { "web" }], (await RowsAsync(dataSource,
+            "SELECT id, channel_first_at::text, journey FROM all_leads WHERE brand = 'journeys-h'"))[lead]);
+
+        await journeys.ApplyAsync([Events(lead, Recorded(lead, "journeys-h", Channels.WhatsApp, Make.T0.AddMinutes(2)))],
+            _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal([Make.T0.AddMinutes(2).UtcDateTime, new[] { "web", "whatsapp" }], (await RowsAsync(dataSource,
+            "SELECT id, (channel_first_at ->> 'whatsapp')::timestamptz, journey FROM all_leads WHERE brand = 'journeys-h'"))[lead]);
+        Assert.Empty(await RowsAsync(dataSource, "SELECT lead_id FROM lead_channel_firsts WHERE brand = 'journeys-h'"));
+    }
+
+    [Fact]
+    public async Task A_noted_first_time_no_journey_takes_is_merged_by_the_compactions_sweep_once_old_enough()
+    {
+        await using var dataSource = WorkersDataSource();
+        var lead = await CreateLeadAsync(dataSource, "journeys-i");
+        await InsertMessageAsync(dataSource, lead, "journeys-i", Channels.Voice, "i-1", Make.T0.AddMinutes(3));
+
+        Assert.Equal(0L, await MergeNotedAsync(dataSource, TimeSpan.FromMinutes(1)));
+        Assert.Equal(1L, await MergeNotedAsync(dataSource, TimeSpan.Zero));
+
+        Assert.Equal([Make.T0.AddMinutes(3).UtcDateTime, new[] { "web", "voice" }], (await RowsAsync(dataSource,
+            "SELECT id, (channel_first_at ->> 'voice')::timestamptz, journey FROM all_leads WHERE brand = 'journeys-i'"))[lead]);
+        Assert.Empty(await RowsAsync(dataSource, "SELECT lead_id FROM lead_channel_firsts WHERE brand = 'journeys-i'"));
+    }
+
+    /// <summary>Connected as the workers are (<see cref="Extensions.ConfigureDataSource"/>): the channel triggers note first times.</summary>
+    NpgsqlDataSource WorkersDataSource()
+    {
+        var builder = new NpgsqlDataSourceBuilder(database.ConnectionStringFor("proxe_ingest"));
+        Extensions.ConfigureDataSource(builder);
+        return builder.Build();
+    }
+
+    static async Task InsertMessageAsync(NpgsqlDataSource dataSource, Guid lead, string brand, string channel, string externalId, DateTimeOffset at)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, external_id, occurred_at)
+            VALUES ($1, $2, $3, 'customer', 'hello', 'text', $4, $5)
+            """);
+        foreach (var value in new object[] { brand, lead, channel, externalId, at })
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    static async Task<long> MergeNotedAsync(NpgsqlDataSource dataSource, TimeSpan olderThan)
+    {
+        await using var command = dataSource.CreateCommand("SELECT proxe_merge_noted_channel_firsts($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = olderThan });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     async Task WaitForALockWaitAsync(string what)
     {
         await using var superuser = NpgsqlDataSource.Create(database.ConnectionString); // sees other sessions' wait events

@@ -71,6 +71,9 @@ public sealed class SeedScenarioTests(WorkerHost host) : IClassFixture<WorkerHos
         Assert.Equal(
             [("voice", "system", "Call started"), ("web", "customer", "Following up on my call"), ("whatsapp", "customer", "Sent you the documents")],
             await JourneyAsync(brand));
+        // The dashboard's journey column: the channels' first times the channel transactions noted, taken with the journey's saves.
+        Assert.Equal(["voice", "web", "whatsapp"], await host.ScalarAsync<string[]>("SELECT journey FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM lead_channel_firsts WHERE brand = @brand", ("brand", brand)));
 
         // Announced once, when web joined voice; WhatsApp later does not announce again.
         await host.Broker.WaitForQueueDepthAsync(crossChannel, 1);

@@ -211,16 +211,25 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>
     /// The lead rows show the journeys, in the statement that saved them (only those it saved). The touchpoint moves
     /// only forward in time: the worker that created the lead may already have stored a newer interaction than any
-    /// journey has seen.
+    /// journey has seen. The channels' first times their transactions noted for these leads (migration 009) go into the
+    /// same row update; one a channel transaction still holds is taken by a later save, as that transaction's event follows.
     /// </summary>
     const string Projection = $"""
+        noted AS (
+            DELETE FROM lead_channel_firsts n
+            WHERE (n.lead_id, n.channel) IN (SELECT o.lead_id, o.channel FROM lead_channel_firsts o
+                                             WHERE o.lead_id IN (SELECT correlation_id FROM journey) FOR UPDATE SKIP LOCKED)
+            RETURNING n.lead_id, n.channel, n.first_at),
         lead AS (
             UPDATE all_leads l
             SET last_touchpoint = CASE WHEN l.last_interaction_at IS NULL OR i.last_interaction_at >= l.last_interaction_at
                                        THEN i.last_touchpoint ELSE l.last_touchpoint END,
                 last_interaction_at = greatest(l.last_interaction_at, i.last_interaction_at),
-                unified_context = i.unified_context
+                unified_context = i.unified_context,
+                channel_first_at = CASE WHEN f.firsts IS NULL THEN l.channel_first_at
+                                        ELSE proxe_channel_firsts_merged(l.channel_first_at, f.firsts) END
             FROM {Input}
+            LEFT JOIN (SELECT lead_id, jsonb_object_agg(channel, first_at) AS firsts FROM noted GROUP BY lead_id) f ON f.lead_id = i.id
             WHERE l.id = i.id AND l.brand = i.brand AND i.id IN (SELECT correlation_id FROM journey))
         """;
 
