@@ -35,6 +35,7 @@ public static class Extensions
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddHostedService<StatsCompactor>();
         builder.Services.AddHostedService<JourneyMemoryPruner>();
+        builder.Services.AddHostedService<NotedChannelFirstsMerger>();
         builder.Services.AddHealthChecks().AddNpgSql(name: "postgresql", tags: [ServiceDefaults.Extensions.ReadyTag]);
 
         builder.Services.AddSingleton<InteractionRecorder>();

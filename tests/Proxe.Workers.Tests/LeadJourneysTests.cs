@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Proxe.Contracts;
 using Proxe.Testing;
@@ -229,14 +230,39 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
     }
 
     [Fact]
-    public async Task A_noted_first_time_no_journey_takes_is_merged_by_the_compactions_sweep_once_old_enough()
+    public async Task A_noted_first_time_a_channel_transaction_holds_is_left_to_the_next_save_without_waiting_for_it()
     {
         await using var dataSource = WorkersDataSource();
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var lead = await CreateLeadAsync(dataSource, "journeys-j");
+        await InsertMessageAsync(dataSource, lead, "journeys-j", Channels.WhatsApp, "j-1", Make.T0.AddMinutes(5));
+
+        // A channel transaction notes an earlier time over the noted one, and has not committed yet.
+        await using var channel = await dataSource.OpenConnectionAsync();
+        var transaction = await channel.BeginTransactionAsync();
+        await InsertMessageAsync(channel, lead, "journeys-j", Channels.WhatsApp, "j-2", Make.T0.AddMinutes(2));
+        await journeys.ApplyAsync([Events(lead, Recorded(lead, "journeys-j", Channels.WhatsApp, Make.T0.AddMinutes(5)))],
+            _ => Task.CompletedTask, CancellationToken.None);
+        Assert.Equal(["{}"], (await RowsAsync(dataSource, "SELECT id, channel_first_at::text FROM all_leads WHERE brand = 'journeys-j'"))[lead]);
+
+        await transaction.CommitAsync();
+        await journeys.ApplyAsync([Events(lead, Recorded(lead, "journeys-j", Channels.WhatsApp, Make.T0.AddMinutes(2)))],
+            _ => Task.CompletedTask, CancellationToken.None);
+        Assert.Equal([Make.T0.AddMinutes(2).UtcDateTime], (await RowsAsync(dataSource,
+            "SELECT id, (channel_first_at ->> 'whatsapp')::timestamptz FROM all_leads WHERE brand = 'journeys-j'"))[lead]);
+        Assert.Empty(await RowsAsync(dataSource, "SELECT lead_id FROM lead_channel_firsts WHERE brand = 'journeys-j'"));
+    }
+
+    [Fact]
+    public async Task A_noted_first_time_no_journey_save_takes_is_merged_by_the_workers_once_old_enough()
+    {
+        await using var dataSource = WorkersDataSource();
+        var merger = new NotedChannelFirstsMerger(dataSource, TimeProvider.System, NullLogger<NotedChannelFirstsMerger>.Instance);
         var lead = await CreateLeadAsync(dataSource, "journeys-i");
         await InsertMessageAsync(dataSource, lead, "journeys-i", Channels.Voice, "i-1", Make.T0.AddMinutes(3));
 
-        Assert.Equal(0L, await MergeNotedAsync(dataSource, TimeSpan.FromMinutes(1)));
-        Assert.Equal(1L, await MergeNotedAsync(dataSource, TimeSpan.Zero));
+        Assert.Equal(0L, await merger.MergeAsync(NotedChannelFirstsMerger.Age, CancellationToken.None));
+        Assert.Equal(1L, await merger.MergeAsync(TimeSpan.Zero, CancellationToken.None));
 
         Assert.Equal([Make.T0.AddMinutes(3).UtcDateTime, new[] { "web", "voice" }], (await RowsAsync(dataSource,
             "SELECT id, (channel_first_at ->> 'voice')::timestamptz, journey FROM all_leads WHERE brand = 'journeys-i'"))[lead]);
@@ -253,20 +279,19 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
 
     static async Task InsertMessageAsync(NpgsqlDataSource dataSource, Guid lead, string brand, string channel, string externalId, DateTimeOffset at)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await InsertMessageAsync(connection, lead, brand, channel, externalId, at);
+    }
+
+    static async Task InsertMessageAsync(NpgsqlConnection connection, Guid lead, string brand, string channel, string externalId, DateTimeOffset at)
+    {
+        await using var command = new NpgsqlCommand("""
             INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, external_id, occurred_at)
             VALUES ($1, $2, $3, 'customer', 'hello', 'text', $4, $5)
-            """);
+            """, connection);
         foreach (var value in new object[] { brand, lead, channel, externalId, at })
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         await command.ExecuteNonQueryAsync();
-    }
-
-    static async Task<long> MergeNotedAsync(NpgsqlDataSource dataSource, TimeSpan olderThan)
-    {
-        await using var command = dataSource.CreateCommand("SELECT proxe_merge_noted_channel_firsts($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = olderThan });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     async Task WaitForALockWaitAsync(string what)

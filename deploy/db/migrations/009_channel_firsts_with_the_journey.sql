@@ -9,17 +9,17 @@
 -- kept) and still taken by the same triggers. Where it lands depends on the writer: a connection with
 -- proxe.channel_firsts = 'journey' (the workers' connection string sets it) notes the time in lead_channel_firsts,
 -- and the journey merges it in its save (LeadJourneys). Every other writer keeps the immediate UPDATE of 004/005.
--- A noted time the journey has not taken (its event lost after the commit) is merged by
--- proxe_merge_noted_channel_firsts(), which the workers call with the stats compaction.
+-- A noted time no journey save has taken (its event lost after the commit) is merged by
+-- proxe_merge_noted_channel_firsts(), which the workers call every half minute (NotedChannelFirstsMerger).
 
 CREATE TABLE IF NOT EXISTS lead_channel_firsts (
     lead_id  uuid        NOT NULL,
     channel  text        NOT NULL,
     brand    text        NOT NULL,
     first_at timestamptz NOT NULL,
-    noted_at timestamptz NOT NULL DEFAULT now(),
+    noted_at timestamptz NOT NULL DEFAULT statement_timestamp(),
     PRIMARY KEY (lead_id, channel),
-    CONSTRAINT lead_channel_firsts_lead_fkey FOREIGN KEY (brand, lead_id) REFERENCES all_leads (brand, id) ON DELETE CASCADE
+    CONSTRAINT lead_channel_firsts_lead_fkey FOREIGN KEY (brand, lead_id) REFERENCES all_leads (brand, id)
 );
 
 -- The merge rule in one place: the times of `seen` that are new or earlier than those `known`.
@@ -37,6 +37,8 @@ BEGIN
     IF NOT EXISTS (SELECT FROM new_rows) THEN
         RETURN NULL;
     END IF;
+    -- A noted time this transaction writes or locks (ON CONFLICT locks the row even when it keeps it) is skipped by
+    -- the journey's save until the commit, and taken by the save of the event that follows it.
     IF current_setting('proxe.channel_firsts', true) = 'journey' THEN
         INSERT INTO lead_channel_firsts AS n (lead_id, channel, brand, first_at)
         SELECT s.lead_id, s.channel, x.brand, s.first_at
@@ -45,10 +47,11 @@ BEGIN
         WHERE (NOT x.channel_first_at ? s.channel OR (x.channel_first_at ->> s.channel)::timestamptz > s.first_at)
           AND NOT EXISTS (SELECT FROM lead_channel_firsts o WHERE o.lead_id = s.lead_id AND o.channel = s.channel AND o.first_at <= s.first_at)
         ORDER BY 1, 2
-        ON CONFLICT (lead_id, channel) DO UPDATE SET first_at = excluded.first_at, noted_at = now() WHERE excluded.first_at < n.first_at;
+        ON CONFLICT (lead_id, channel) DO UPDATE SET first_at = excluded.first_at, noted_at = statement_timestamp() WHERE excluded.first_at < n.first_at;
         RETURN NULL;
     END IF;
-    UPDATE all_leads l SET channel_first_at = l.channel_first_at || earlier.firsts
+    -- Merged with the row as it is when locked: a writer that waited may follow one that stored an earlier time.
+    UPDATE all_leads l SET channel_first_at = proxe_channel_firsts_merged(l.channel_first_at, earlier.firsts)
     FROM (SELECT s.lead_id, jsonb_object_agg(s.channel, s.first_at) AS firsts
           FROM (SELECT lead_id, channel, min(occurred_at) AS first_at FROM new_rows GROUP BY lead_id, channel) s
           JOIN all_leads x ON x.id = s.lead_id
@@ -75,10 +78,10 @@ BEGIN
         WHERE (NOT x.channel_first_at ? TG_ARGV[0] OR (x.channel_first_at ->> TG_ARGV[0])::timestamptz > s.first_at)
           AND NOT EXISTS (SELECT FROM lead_channel_firsts o WHERE o.lead_id = s.lead_id AND o.channel = TG_ARGV[0] AND o.first_at <= s.first_at)
         ORDER BY 1
-        ON CONFLICT (lead_id, channel) DO UPDATE SET first_at = excluded.first_at, noted_at = now() WHERE excluded.first_at < n.first_at;
+        ON CONFLICT (lead_id, channel) DO UPDATE SET first_at = excluded.first_at, noted_at = statement_timestamp() WHERE excluded.first_at < n.first_at;
         RETURN NULL;
     END IF;
-    UPDATE all_leads l SET channel_first_at = l.channel_first_at || jsonb_build_object(TG_ARGV[0], earlier.first_at)
+    UPDATE all_leads l SET channel_first_at = proxe_channel_firsts_merged(l.channel_first_at, jsonb_build_object(TG_ARGV[0], earlier.first_at))
     FROM (SELECT s.lead_id, s.first_at
           FROM (SELECT lead_id, min(created_at) AS first_at FROM new_rows GROUP BY lead_id) s
           JOIN all_leads x ON x.id = s.lead_id
@@ -102,11 +105,13 @@ BEGIN
 END
 $$;
 
--- The noted times older than `older_than` of leads no other transaction holds, merged into all_leads; returns how many.
-CREATE OR REPLACE FUNCTION proxe_merge_noted_channel_firsts(older_than interval) RETURNS bigint
+-- Up to `most` noted times older than `older_than`, of leads no other transaction holds, merged into all_leads;
+-- returns how many.
+CREATE OR REPLACE FUNCTION proxe_merge_noted_channel_firsts(older_than interval, most int) RETURNS bigint
 LANGUAGE sql
 AS $$
-    WITH due AS (SELECT lead_id, channel FROM lead_channel_firsts WHERE noted_at < now() - older_than FOR UPDATE SKIP LOCKED),
+    WITH due AS (SELECT lead_id, channel FROM lead_channel_firsts WHERE noted_at < now() - older_than
+                 ORDER BY noted_at LIMIT most FOR UPDATE SKIP LOCKED),
          locked AS (SELECT id FROM all_leads WHERE id IN (SELECT lead_id FROM due) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED),
          moved AS (DELETE FROM lead_channel_firsts n USING due, locked
                    WHERE n.lead_id = due.lead_id AND n.channel = due.channel AND n.lead_id = locked.id

@@ -19,7 +19,7 @@ public sealed class Lead
     public DateTime? LastInteractionAt { get; set; }
     public JsonElement UnifiedContext { get; set; }
 
-    /// <summary>{"web": first time, ...}, kept by the session and message triggers (migration 004).</summary>
+    /// <summary>{"web": first time, ...}, kept by the session and message triggers (migration 004); the workers' first times arrive with the journey's save (009).</summary>
     public JsonElement ChannelFirstAt { get; set; }
 
     /// <summary>The channels in order of first use, kept by a trigger from first_touchpoint and channel_first_at.</summary>
