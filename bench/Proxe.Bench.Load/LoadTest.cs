@@ -231,10 +231,11 @@ public static class LoadTest
         }
 
         var endToEnd = probe is null ? [] : EndToEndLatencies(await probe.InsertTimesAsync(cancellationToken), stats.FirstSentAt());
-        var complete = stats.AcceptedPosts == posts.Count
+        var journeys = probe is null ? default : await probe.CheckJourneysAsync(cancellationToken);
+        var complete = stats.AcceptedPosts == posts.Count && journeys == default
                        && (progress is null || (progress.Messages == stats.DistinctAccepted && progress.JourneyInteractions == stats.DistinctAccepted && progress.Leads == expectedLeads));
-        return Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, startedAt, endToEnd, complete, cpuReport,
-            [generatorGc, serviceCounters], quiet);
+        return Report(label, rate, settings, posts.Count, workload.Items.Count, expectedLeads, stats, progress, journeys, startedAt, endToEnd, complete,
+            cpuReport, [generatorGc, serviceCounters], quiet);
     }
 
     static async Task<BenchRun> NewRunAsync(NpgsqlDataSource? database, string brand, CancellationToken cancellationToken)
@@ -441,7 +442,7 @@ public static class LoadTest
             .Where(e => e.sent != default).ToArray();
 
     static PassResult Report(string label, double? rate, LoadSettings settings, int posts, int interactions, int expectedLeads, PostStats stats,
-        PipelineProgress? progress, DateTimeOffset startedAt, (DateTimeOffset SentAt, double Ms)[] endToEnd, bool complete, CpuReport cpu,
+        PipelineProgress? progress, (long WrongLeads, long NotedLeft) journeys, DateTimeOffset startedAt, (DateTimeOffset SentAt, double Ms)[] endToEnd, bool complete, CpuReport cpu,
         IReadOnlyList<string> diagnostics, bool quiet)
     {
         var endToEndMs = endToEnd.Select(e => e.Ms).Order().ToArray();
@@ -476,8 +477,9 @@ public static class LoadTest
             if (!quiet)
             {
                 Console.WriteLine($"Pipeline   {progress.Messages:N0} messages and {progress.JourneyInteractions:N0} journey interactions of " +
-                                  $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {expectedLeads:N0})" +
-                                  (complete ? "" : "  INCOMPLETE"));
+                                  $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {expectedLeads:N0}), " +
+                                  $"{journeys.WrongLeads:N0} with channels' first times or journey unlike their messages and sessions, " +
+                                  $"{journeys.NotedLeft:N0} first times left unmerged" + (complete ? "" : "  INCOMPLETE"));
                 Console.WriteLine($"           end-to-end {endToEndRate:N0} interactions/s (first post -> last row {endToEndSeconds:0.0} s); " +
                                   $"last row {(lastRow - stats.LastAnswerAt).TotalSeconds:0.0} s after the last answer; " +
                                   $"messages alone {progress.Messages / ((progress.LastMessageAt ?? lastRow) - startedAt).TotalSeconds:N0}/s");
