@@ -34,6 +34,8 @@ public sealed record FaultResult(
                 failures.Add($"{Audit.WrongFirstTouchpoints:N0} leads whose first_touchpoint is not their earliest interaction's channel");
             if (Audit.WrongLastTouchpoints > 0)
                 failures.Add($"{Audit.WrongLastTouchpoints:N0} leads whose last_touchpoint is not their latest interaction's channel");
+            if (Audit.WrongJourneys > 0)
+                failures.Add($"{Audit.WrongJourneys:N0} leads whose channel first times or journey column disagree with their messages and sessions, or first times left noted");
             if (WithoutConsumer.Count > 0)
                 failures.Add($"endpoints without consumer: {string.Join(", ", WithoutConsumer)}");
             if (Fault.WebhooksMustSucceed)
@@ -286,7 +288,7 @@ public static class FaultRun
         Console.WriteLine($"[faults] ({r.Fault.Id}) {r.WaitOutcome}");
         Console.WriteLine($"  accepted {a.Accepted:N0}  recorded {a.Recorded:N0}  lost {r.Lost:N0}  late {r.Late:N0}  new _error {r.NewDeadLettered:N0}  " +
                           $"duplicate leads {a.DuplicateLeads:N0}  counter mismatches {a.SessionCounterMismatches:N0} (journey {a.JourneyCounterMismatches:N0})  " +
-                          $"wrong first_touchpoint {a.WrongFirstTouchpoints:N0}  wrong last_touchpoint {a.WrongLastTouchpoints:N0}  " +
+                          $"wrong first_touchpoint {a.WrongFirstTouchpoints:N0}  wrong last_touchpoint {a.WrongLastTouchpoints:N0}  wrong journey column {a.WrongJourneys:N0}  " +
                           $"endpoints without consumer {(r.WithoutConsumer.Count == 0 ? "none" : string.Join(",", r.WithoutConsumer))}");
         Console.WriteLine($"  /v1/interactions: {r.Interactions}" + (r.Twilio.Sent > 0 ? $"   Twilio callbacks: {r.Twilio}" : "") +
                           $"   leads {a.Leads:N0}, {a.ReorderedLeads:N0} of them first reached the database on a later channel");
@@ -300,14 +302,14 @@ public static class FaultRun
     {
         Console.WriteLine();
         Console.WriteLine("[faults] summary (every figure after 'recorded' must be 0; webhooks: Twilio callbacks refused during a broker outage)");
-        Console.WriteLine($"  {"fault",-8} {"accepted",9} {"recorded",9} {"lost",6} {"late",6} {"_error",7} {"dup",5} {"counters",9} {"journey",8} {"first_tp",9} {"last_tp",8} {"no_cons",8} {"webhooks",9}  result");
+        Console.WriteLine($"  {"fault",-8} {"accepted",9} {"recorded",9} {"lost",6} {"late",6} {"_error",7} {"dup",5} {"counters",9} {"journey",8} {"first_tp",9} {"last_tp",8} {"firsts",7} {"no_cons",8} {"webhooks",9}  result");
         foreach (var r in results)
         {
             var a = r.Audit;
             var webhooks = r.Fault.WebhooksMustSucceed ? (r.Twilio.RefusedTotal + (r.Fault.Id == "e" ? r.Twilio.Unanswered : 0)).ToString("N0") : "-";
             Console.WriteLine($"  {r.Fault.Id,-8} {a.Accepted,9:N0} {a.Recorded,9:N0} {r.Lost,6:N0} {r.Late,6:N0} {r.NewDeadLettered,7:N0} {a.DuplicateLeads,5:N0} " +
                               $"{a.SessionCounterMismatches,9:N0} {a.JourneyCounterMismatches,8:N0} {a.WrongFirstTouchpoints,9:N0} {a.WrongLastTouchpoints,8:N0} " +
-                              $"{r.WithoutConsumer.Count,8} {webhooks,9}  {(r.Failures.Count == 0 ? "pass" : r.NotCaused is not null ? "FAIL (fault not caused)" : "FAIL")}");
+                              $"{a.WrongJourneys,7:N0} {r.WithoutConsumer.Count,8} {webhooks,9}  {(r.Failures.Count == 0 ? "pass" : r.NotCaused is not null ? "FAIL (fault not caused)" : "FAIL")}");
         }
     }
 }

@@ -94,32 +94,16 @@ public sealed class PipelineProbe(NpgsqlDataSource dataSource, string brand, Ben
         return result;
     }
 
-    /// <summary>
-    /// The run's leads whose channels' first times (all_leads.channel_first_at) or journey differ from what their messages
-    /// and sessions say (each channel's first message's occurred_at or first session's created_at, migration 004), and the
-    /// first times still noted for a journey save (migration 009); both 0 once the journey has taken every event.
-    /// </summary>
+    /// <summary>The run's leads checked by <see cref="JourneyColumns"/>.</summary>
     public async Task<(long WrongLeads, long NotedLeft)> CheckJourneysAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            WITH leads AS (SELECT DISTINCT lead_id {RunMessages}),
-                 firsts AS (SELECT lead_id, channel, min(at) AS at
-                            FROM (SELECT lead_id, channel, occurred_at AS at FROM messages WHERE lead_id IN (SELECT lead_id FROM leads)
-                                  UNION ALL SELECT lead_id, 'web', created_at FROM web_sessions WHERE lead_id IN (SELECT lead_id FROM leads)
-                                  UNION ALL SELECT lead_id, 'whatsapp', created_at FROM whatsapp_sessions WHERE lead_id IN (SELECT lead_id FROM leads)
-                                  UNION ALL SELECT lead_id, 'voice', created_at FROM voice_sessions WHERE lead_id IN (SELECT lead_id FROM leads)
-                                  UNION ALL SELECT lead_id, 'social', created_at FROM social_sessions WHERE lead_id IN (SELECT lead_id FROM leads)) seen
-                            GROUP BY lead_id, channel),
-                 expected AS (SELECT lead_id, jsonb_object_agg(channel, at) AS firsts FROM firsts GROUP BY lead_id)
-            SELECT count(*) FILTER (WHERE (SELECT jsonb_object_agg(key, value::timestamptz) FROM jsonb_each_text(l.channel_first_at)) IS DISTINCT FROM e.firsts
-                                       OR l.journey <> proxe_lead_journey(l.first_touchpoint, e.firsts)),
-                   (SELECT count(*) FROM lead_channel_firsts WHERE lead_id IN (SELECT lead_id FROM leads))
-            FROM all_leads l JOIN expected e ON e.lead_id = l.id
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT DISTINCT lead_id {RunMessages}");
         AddRun(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var leads = new List<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                leads.Add(reader.GetGuid(0));
+        return await JourneyColumns.CheckAsync(dataSource, [.. leads], cancellationToken);
     }
 
     /// <summary>A fresh phone tag: no lead of the brand may already use it, or the counts would include old rows.</summary>
