@@ -180,6 +180,47 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
     }
 
     [Fact]
+    public async Task A_new_customers_identity_locks_are_released_before_the_write_of_its_interactions()
+    {
+        var brand = Brand("batch-settle");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var whatsAppSessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
+        var other = await recorder.RecordBatchAsync([WhatsApp(brand, "919800066666", "wamid.settle-other", T0, Text("hi"))], whatsAppSessions,
+            CancellationToken.None);
+        var message = WhatsApp(brand, "919800055555", "wamid.settle-1", T0, Text("hello"));
+        var call = Voice(brand, "CA-settle", "CA-settle:1", T0.AddMinutes(1), "+919800055555", Text("ringing", Senders.System), status: "ringing");
+
+        // Another transaction holds the WhatsApp message's key, as a concurrent delivery of it would: its write waits.
+        await using var holder = await host.Database.DataSource.OpenConnectionAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("""
+            INSERT INTO messages (brand, lead_id, channel, sender, content, external_id, occurred_at)
+            VALUES (@brand, @lead, 'whatsapp', 'customer', 'held', 'wamid.settle-1', now())
+            """, holder, transaction))
+        {
+            hold.Parameters.AddWithValue("brand", brand);
+            hold.Parameters.AddWithValue("lead", other.Recorded.Single().LeadId);
+            await hold.ExecuteNonQueryAsync();
+        }
+        var blocked = recorder.RecordBatchAsync([message], whatsAppSessions, CancellationToken.None);
+        await WorkerHost.WaitUntilAsync("the WhatsApp write waits for the held message key", async () =>
+            await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'") > 0);
+
+        // The same customer calls: the call finds the lead the waiting write's customer got, without waiting for that write.
+        // Were the identity locks held to its commit, the call would wait for the rollback below: the limit makes that a failure.
+        var callOutcome = await recorder.RecordBatchAsync([call], host.Factory.Services.GetRequiredService<VoiceSessionWriter>(), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(blocked.IsCompleted);
+        await transaction.RollbackAsync();
+        var messageOutcome = await blocked;
+
+        Assert.Equal(messageOutcome.Recorded.Single().LeadId, callOutcome.Recorded.Single().LeadId);
+        Assert.Equal(messageOutcome.Recorded.Single().LeadId, await host.ScalarAsync<Guid>(
+            "SELECT lead_id FROM messages WHERE brand = @brand AND external_id = 'wamid.settle-1'", ("brand", brand)));
+        Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
     public async Task Sessions_are_written_in_key_order_and_each_sessions_writes_keep_their_batch_order()
     {
         var brand = Brand("batch-order");

@@ -38,7 +38,13 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         Assert.Contains("PostgresException", failed.Headers["MT-Fault-ExceptionType"].GetString());
         Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
         Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
-        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        // The culprit's customer keeps the lead it was given before its write failed, with nothing else: its replay finds it.
+        Assert.Equal(6L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1L, await host.ScalarAsync<long>("""
+            SELECT count(*) FROM all_leads l JOIN lead_identities i ON i.lead_id = l.id
+            WHERE l.brand = @brand AND i.kind = 'phone' AND i.value = '61491570006'
+              AND NOT EXISTS (SELECT FROM messages m WHERE m.lead_id = l.id) AND NOT EXISTS (SELECT FROM web_sessions s WHERE s.lead_id = l.id)
+            """, ("brand", brand)));
         await host.WaitForJourneyCountAsync(brand, 5);
     }
 

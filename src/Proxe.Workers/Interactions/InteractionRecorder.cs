@@ -50,9 +50,10 @@ public sealed record BatchOutcome(IReadOnlyList<RecordedInteraction> Recorded, I
 }
 
 /// <summary>
-/// Records a batch of one channel's interactions in one transaction: in each write, its new leads in one statement, the
-/// messages in one, then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/>
-/// and the session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
+/// Records a batch of one channel's interactions in one transaction, after a short one that gives its new customers their
+/// leads and identities (<see cref="LeadResolver.SettleNewCustomersAsync"/>): in each write, the messages in one statement,
+/// then the channel sessions in order, with the rules of a single interaction (see <see cref="LeadResolver"/> and the
+/// session writers). A redelivery finds the message already there and counts nothing twice. When the transaction fails on an
 /// interaction's own data, the batch is split until the culprits stand alone (<see cref="BatchSplitting"/>); the others are recorded.
 /// </summary>
 public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable<IInteractionCommitObserver> observers, ILogger<InteractionRecorder> logger)
@@ -91,8 +92,9 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
                 throw new InvalidOperationException($"A {interaction.Channel} interaction reached the {sessions.Channel} queue.");
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var known = await LeadResolver.SettleNewCustomersAsync(connection, interactions, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var known = await LeadResolver.LockAsync(connection, interactions, cancellationToken);
+        await LeadResolver.LockAsync(connection, known, interactions, cancellationToken);
 
         var recorded = new List<RecordedInteraction>(interactions.Count);
         var resolved = new List<RecordedInteraction>(interactions.Count);

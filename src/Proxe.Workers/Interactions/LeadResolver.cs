@@ -25,24 +25,51 @@ public static class LeadResolver
     }
 
     /// <summary>
-    /// Reads the leads the batch's identities have, then serializes the transactions that could create a lead or attach an
-    /// identity: those with an identity no lead has yet (or a call without identities) take its advisory lock, so
-    /// concurrent first contacts over several channels create one lead instead of racing, and read those identities
-    /// again under it. An interaction whose identities all have a lead needs no lock: an identity never leaves its lead,
-    /// so what was read stays true. The locks of a batch are taken at once, in key order, so two transactions cannot
-    /// deadlock on them (row locks taken later still can: 40P01 is retried).
+    /// Reads the leads the batch's identities have, and gives the customers none has yet their leads and identities, in a
+    /// short transaction of its own: its interactions take their identities' advisory locks, so concurrent first contacts
+    /// over several channels create one lead instead of racing, read those identities again under them, then insert the
+    /// new leads and identities and commit. In a burst of new customers the channels' transactions wait on each other's
+    /// locks; holding them for these statements, not for the whole write, is what keeps the burst short (bench/README.md,
+    /// "2026-12-06 (stop 30)"). A lead whose interaction is then refused stays, with its identities, for its replay.
+    /// An identity never leaves its lead, so what is read stays true. The locks are taken at once, in key order, so two
+    /// transactions cannot deadlock on them. Calls without identities are left to the write (<see cref="LockAsync"/>).
     /// </summary>
-    public static async Task<KnownIdentities> LockAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
+    public static async Task<KnownIdentities> SettleNewCustomersAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
         CancellationToken cancellationToken)
     {
         var known = new KnownIdentities();
         await ReadAsync(connection, known, interactions, [], cancellationToken);
-        var unsettled = interactions.Where(interaction => !known.HasAll(interaction.Brand, AllIdentities(interaction))).ToList();
+        var newCustomers = interactions.Where(interaction => !ResolvesByCall(interaction) && !IsSettled(known, interaction)).ToList();
+        if (newCustomers.Count == 0)
+            return known;
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ReadAsync(connection, known, newCustomers, newCustomers.SelectMany(LockKeys).Distinct().Order().ToArray(), cancellationToken);
+        foreach (var interaction in newCustomers)
+            if (!IsSettled(known, interaction)) // a customer the locks waited for, or an earlier interaction of this batch, settled
+                Resolve(known, interaction);
+        await CreateLeadsAsync(connection, known, cancellationToken);
+        if (AttachIdentities(connection, known) is { } identities)
+            await using (identities)
+                await identities.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return known;
+    }
+
+    /// <summary>
+    /// Within the write's transaction, after <see cref="SettleNewCustomersAsync"/>: the calls without identities take their
+    /// call's advisory lock, as their lead is found through the call's session, which the write stores.
+    /// </summary>
+    public static async Task LockAsync(NpgsqlConnection connection, KnownIdentities known, IReadOnlyList<ChannelInteractionReceived> interactions,
+        CancellationToken cancellationToken)
+    {
+        var unsettled = interactions.Where(interaction => !IsSettled(known, interaction)).ToList();
         var keys = unsettled.SelectMany(LockKeys).Distinct().Order().ToArray();
         if (keys.Length > 0)
             await ReadAsync(connection, known, unsettled, keys, cancellationToken);
-        return known;
     }
+
+    static bool IsSettled(KnownIdentities known, ChannelInteractionReceived interaction) => known.HasAll(interaction.Brand, AllIdentities(interaction));
 
     static List<LeadIdentity> AllIdentities(ChannelInteractionReceived interaction) =>
         LeadIdentity.Of(interaction).Concat(LeadIdentity.AnnouncedBy(interaction)).ToList();
@@ -86,22 +113,24 @@ public static class LeadResolver
     public static bool ResolvesByCall(ChannelInteractionReceived interaction) => interaction.Voice is not null && LeadIdentity.Of(interaction).Count == 0;
 
     /// <summary>
-    /// Under the locks of <see cref="LockAsync"/>, with what it read. A new lead gets its id here and is inserted with the
-    /// write's other new leads (<see cref="CreateLeadsAsync"/>); the identities' sightings are kept in
-    /// <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
+    /// With what <see cref="SettleNewCustomersAsync"/> and <see cref="LockAsync"/> read, under their locks. A new lead gets its id
+    /// here and is inserted with the transaction's other new leads (<see cref="CreateLeadsAsync"/>); the identities'
+    /// sightings are kept in <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
     /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
         CancellationToken cancellationToken)
     {
-        var identities = LeadIdentity.Of(interaction);
-        if (identities.Count == 0)
-            return interaction.Voice is { } call
-                ? await ResolveByCallAsync(connection, known, interaction, call.CallSid, cancellationToken)
-                : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
+        if (LeadIdentity.Of(interaction).Count > 0)
+            return Resolve(known, interaction);
+        return interaction.Voice is { } call
+            ? await ResolveByCallAsync(connection, known, interaction, call.CallSid, cancellationToken)
+            : throw new InvalidOperationException($"Interaction {interaction.InteractionId} carries no customer identity.");
+    }
 
-        var allIdentities = AllIdentities(interaction).Distinct().ToList();
-        var leadId = known.Find(interaction.Brand, identities) ?? known.Create(interaction);
-        known.Sighted(interaction.Brand, allIdentities, leadId, interaction.OccurredAt);
+    static Guid Resolve(KnownIdentities known, ChannelInteractionReceived interaction)
+    {
+        var leadId = known.Find(interaction.Brand, LeadIdentity.Of(interaction)) ?? known.Create(interaction);
+        known.Sighted(interaction.Brand, AllIdentities(interaction).Distinct(), leadId, interaction.OccurredAt);
         return leadId;
     }
 
