@@ -13,6 +13,12 @@ public record LeadInteractionRecorded
     public string? BookingStatus { get; init; }
     public DateOnly? BookingDate { get; init; }
     public TimeOnly? BookingTime { get; init; }
+
+    /// <summary>
+    /// The customer's name, email and phones as the interaction gave them: the journey's save fills in what its lead still
+    /// lacks. Null in the events of earlier versions, whose channel workers filled the lead themselves.
+    /// </summary>
+    public CustomerInfo? Customer { get; init; }
 }
 
 /// <summary>Published once per lead, when a second channel first appears in its journey.</summary>

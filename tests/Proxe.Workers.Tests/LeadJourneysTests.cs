@@ -315,8 +315,12 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
 
     static async Task<Guid> CreateLeadAsync(NpgsqlDataSource dataSource, string brand)
     {
-        await using var command = dataSource.CreateCommand("INSERT INTO all_leads (brand, first_touchpoint, last_touchpoint) VALUES (@brand, 'web', 'web') RETURNING id");
+        // First seen on the web the day before the interactions these tests apply.
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO all_leads (brand, first_touchpoint, first_interaction_at, last_touchpoint) VALUES (@brand, 'web', @at, 'web') RETURNING id
+            """);
         command.Parameters.AddWithValue("brand", brand);
+        command.Parameters.AddWithValue("at", Make.T0.AddDays(-1));
         return (Guid)(await command.ExecuteScalarAsync())!;
     }
 

@@ -31,6 +31,13 @@ public sealed record RecordedInteraction(ChannelInteractionReceived Interaction,
         BookingStatus = Interaction.Web?.BookingStatus,
         BookingDate = Interaction.Web?.BookingDate,
         BookingTime = Interaction.Web?.BookingTime,
+        Customer = new CustomerInfo
+        {
+            Name = Interaction.Customer.Name,
+            Email = Interaction.Customer.Email,
+            Phone = LeadIdentity.StoredPhone(Interaction.Customer),
+            PhoneNormalized = LeadIdentity.NormalizedPhone(Interaction.Customer),
+        },
     };
 }
 
@@ -112,9 +119,11 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     }
 
     /// <summary>
-    /// The new leads of resolved interactions in one round trip, their messages and their leads' updates in a second, then
-    /// their sessions and their identities in a third; empties <paramref name="resolved"/>. The identities go
-    /// last: their rows are shared by every channel's transactions, and are held from this statement to the commit.
+    /// The new leads of resolved interactions in one round trip, their messages in a second, then their sessions and their
+    /// identities in a third; empties <paramref name="resolved"/>. The identities go last: their rows are shared by every
+    /// channel's transactions, and are held from this statement to the commit. The lead rows are not updated here: what an
+    /// interaction adds to its lead (a name, email or phone, an earlier origin) goes with its event to the journey's save
+    /// (<see cref="Journey.LeadDetails"/>), which holds those rows for its batch.
     /// </summary>
     async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved,
         SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
@@ -154,28 +163,21 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     /// <summary>
     /// Inserts the messages in order, each with its resolved lead, and tells for each interaction its lead and whether its
     /// message is new. A message whose external id is already stored (or comes earlier in the list) is not inserted and
-    /// keeps the lead the first delivery chose, read back from the stored message. The leads' update goes in the same round trip.
+    /// keeps the lead the first delivery chose, read back from the stored message.
     /// </summary>
     static async Task<(Guid LeadId, bool IsNew)[]> InsertMessagesAsync(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions,
         CancellationToken cancellationToken)
     {
         var outcome = interactions.Select(r => (r.LeadId, false)).ToArray();
-        if (interactions.Count == 0)
-            return outcome;
-        var leadUpdate = LeadResolver.UpdateLeads(connection, interactions);
         var positions = Enumerable.Range(0, interactions.Count).Where(i => interactions[i].Interaction.Message is not null).ToList();
         if (positions.Count == 0)
-        {
-            await using (leadUpdate)
-                await leadUpdate.ExecuteNonQueryAsync(cancellationToken);
             return outcome;
-        }
         var resolved = positions.Select(i => interactions[i]).ToList();
 
         var channel = resolved[0].Interaction.Channel;
         var brands = resolved.Select(r => Sql.WithoutNul(r.Interaction.Brand)!).ToList();
         var externalIds = resolved.Select(r => Sql.WithoutNul(r.Interaction.ExternalEventId)!).ToList();
-        var insert = connection.Command("""
+        await using var insert = connection.Command("""
             INSERT INTO messages (brand, lead_id, channel, sender, content, message_type, metadata, external_id, occurred_at)
             SELECT brand, lead_id, @channel, sender, content, message_type, coalesce(metadata, '{}'), external_id, occurred_at
             FROM unnest(@brands, @lead_ids, @senders, @contents, @message_types, @metadata, @external_ids, @occurred_at) WITH ORDINALITY
@@ -194,13 +196,9 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
             .WithTexts("external_ids", externalIds)
             .With("occurred_at", resolved.Select(r => r.Interaction.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         var inserted = new HashSet<(string Brand, string ExternalId)>();
-        await using (var batch = connection.Batch([insert, leadUpdate]))
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 inserted.Add((reader.GetString(0), reader.GetString(1)));
-            while (await reader.NextResultAsync(cancellationToken)) { } // the updates' failures surface here
-        }
 
         var duplicates = new List<int>();
         for (var i = 0; i < resolved.Count; i++)

@@ -115,7 +115,7 @@ public static class LeadResolver
     /// <summary>
     /// With what <see cref="SettleNewCustomersAsync"/> and <see cref="LockAsync"/> read, under their locks. A new lead gets its id
     /// here and is inserted with the transaction's other new leads (<see cref="CreateLeadsAsync"/>); the identities'
-    /// sightings are kept in <paramref name="known"/>; its lead's details are updated by <see cref="UpdateLeads"/>.
+    /// sightings are kept in <paramref name="known"/>.
     /// </summary>
     public static async Task<Guid> ResolveAsync(NpgsqlConnection connection, KnownIdentities known, ChannelInteractionReceived interaction,
         CancellationToken cancellationToken)
@@ -225,64 +225,6 @@ public static class LeadResolver
             .With("lead_ids", sightings.Select(s => s.LeadId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
             .With("first_seen", sightings.Select(s => s.FirstSeen.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             .With("last_seen", sightings.Select(s => s.LastSeen.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
-    }
-
-    /// <summary>
-    /// A lead first seen without a name, email or phone gets them from a later interaction; known values are kept. An
-    /// interaction that happened before the lead's first one (a lagging queue) becomes its origin: first_touchpoint
-    /// follows provider time (the trigger of migration 002 allows only that move). One statement for the interactions of
-    /// one write, each lead's in their order: the first name, email and phone given win, and the first normalized phone
-    /// no other lead of the brand has. A lead is written only when it lacks a name, email or normalized phone one of them
-    /// gives, or one of them is earlier than its origin; a raw phone alone is not worth a write (it never identifies a
-    /// customer), but is filled in when the lead is written. Every interaction carrying a normalized phone resolved to the
-    /// lead that phone identifies, so no two leads of one write can take the same phone.
-    /// </summary>
-    public static NpgsqlCommand UpdateLeads(NpgsqlConnection connection, IReadOnlyList<RecordedInteraction> interactions)
-    {
-        var leads = interactions
-            .GroupBy(recorded => recorded.LeadId)
-            .Select(lead =>
-            {
-                var customers = lead.Select(recorded => recorded.Interaction.Customer).ToList();
-                return (Id: lead.Key,
-                    Name: customers.Select(customer => customer.Name).FirstOrDefault(name => name is not null),
-                    Email: customers.Select(customer => customer.Email).FirstOrDefault(email => email is not null),
-                    Phone: customers.Select(LeadIdentity.StoredPhone).FirstOrDefault(phone => phone is not null),
-                    OccurredAt: lead.Min(recorded => recorded.Interaction.OccurredAt));
-            })
-            .ToList();
-        var phones = interactions
-            .Select(recorded => (recorded.LeadId, Phone: LeadIdentity.NormalizedPhone(recorded.Interaction.Customer)))
-            .Where(candidate => candidate.Phone is not null)
-            .ToList();
-        return connection.Command("""
-            UPDATE all_leads AS l
-            SET customer_name = coalesce(l.customer_name, u.name),
-                email = coalesce(l.email, u.email),
-                phone = coalesce(l.phone, u.phone),
-                customer_phone_normalized = coalesce(l.customer_phone_normalized,
-                    (SELECT c.phone FROM unnest(@phone_leads, @phones_normalized) WITH ORDINALITY AS c(lead_id, phone, position)
-                     WHERE c.lead_id = l.id
-                       AND NOT EXISTS (SELECT 1 FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = c.phone)
-                     ORDER BY c.position LIMIT 1)),
-                first_touchpoint = CASE WHEN l.first_interaction_at > u.occurred_at THEN @channel ELSE l.first_touchpoint END,
-                first_interaction_at = least(l.first_interaction_at, u.occurred_at),
-                updated_at = now()
-            FROM unnest(@lead_ids, @names, @emails, @phones, @occurred_at) AS u(lead_id, name, email, phone, occurred_at)
-            WHERE l.id = u.lead_id
-              AND ((l.customer_name IS NULL AND u.name IS NOT NULL)
-                OR (l.email IS NULL AND u.email IS NOT NULL)
-                OR (l.customer_phone_normalized IS NULL AND u.lead_id = ANY (@phone_leads))
-                OR l.first_interaction_at > u.occurred_at)
-            """)
-            .With("channel", interactions[0].Interaction.Channel)
-            .With("lead_ids", leads.Select(lead => lead.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-            .WithTexts("names", leads.Select(lead => lead.Name))
-            .WithTexts("emails", leads.Select(lead => lead.Email))
-            .WithTexts("phones", leads.Select(lead => lead.Phone))
-            .With("occurred_at", leads.Select(lead => lead.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            .With("phone_leads", phones.Select(candidate => candidate.LeadId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-            .WithTexts("phones_normalized", phones.Select(candidate => candidate.Phone));
     }
 }
 

@@ -50,6 +50,8 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
 
                 var now = clock.GetUtcNow();
                 var firstSightings = await FirstSightingsAsync(connection, journeys, pending, cancellationToken);
+                var details = journeys.ToDictionary(journey => journey.CorrelationId,
+                    journey => LeadDetails.Of(pending[journey.CorrelationId].SelectMany(recorded => recorded.Interactions).ToList()));
                 foreach (var journey in journeys)
                 {
                     var unseen = firstSightings[journey.CorrelationId];
@@ -59,7 +61,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                     journey.RecentInteractionIds = null;
                     pending.Remove(journey.CorrelationId);
                 }
-                await SaveAsync(connection, journeys, cancellationToken);
+                await SaveAsync(connection, journeys, details, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
             if (announcements.Count > 0)
@@ -133,10 +135,11 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     }
 
     /// <summary>
-    /// The new journeys in one statement and the others' versioned updates in another, each with its projection, in one
-    /// round trip (a statement per journey cost PostgreSQL about three times as much per journey).
+    /// The new journeys in one statement and the others' versioned updates in another, each with its projection and its
+    /// lead's new details, in one round trip (a statement per journey cost PostgreSQL about three times as much per journey).
     /// </summary>
-    static async Task SaveAsync(NpgsqlConnection connection, IReadOnlyList<LeadJourneyState> journeys, CancellationToken cancellationToken)
+    static async Task SaveAsync(NpgsqlConnection connection, IReadOnlyList<LeadJourneyState> journeys, IReadOnlyDictionary<Guid, LeadDetails> details,
+        CancellationToken cancellationToken)
     {
         var inserted = journeys.Where(journey => journey.Version == 0).ToList();
         var updated = journeys.Where(journey => journey.Version > 0).ToList();
@@ -158,7 +161,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                     RETURNING correlation_id),
                 {Projection}
                 SELECT correlation_id FROM journey
-                """, inserted, expected));
+                """, inserted, expected, details));
         if (updated.Count > 0)
             commands.Add(StateCommand(connection, $"""
                 WITH journey AS (
@@ -170,7 +173,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                     RETURNING j.correlation_id),
                 {Projection}
                 SELECT correlation_id FROM journey
-                """, updated, expected));
+                """, updated, expected, details));
         await using (var batch = connection.Batch(commands))
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             do
@@ -187,13 +190,15 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>The journeys as rows, for <see cref="StateCommand"/>'s parameters.</summary>
     const string Input = """
         unnest(@ids, @brands, @expected, @versions, @current_states, @channels, @cross_channel_published_at, @states,
-               @last_touchpoints, @last_interaction_ats, @unified_contexts)
+               @last_touchpoints, @last_interaction_ats, @unified_contexts,
+               @names, @emails, @phones, @phones_normalized, @first_ats, @first_channels)
             AS i(id, brand, expected, version, current_state, channels, cross_channel_published_at, state,
-                 last_touchpoint, last_interaction_at, unified_context)
+                 last_touchpoint, last_interaction_at, unified_context,
+                 name, email, phone, phones_normalized, first_at, first_channel)
         """;
 
     static NpgsqlCommand StateCommand(NpgsqlConnection connection, string sql, IReadOnlyList<LeadJourneyState> journeys,
-        IReadOnlyDictionary<Guid, int> expected) => connection.Command(sql)
+        IReadOnlyDictionary<Guid, int> expected, IReadOnlyDictionary<Guid, LeadDetails> details) => connection.Command(sql)
         .With("ids", journeys.Select(journey => journey.CorrelationId).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)
         .WithTexts("brands", journeys.Select(journey => journey.Brand))
         .With("expected", journeys.Select(journey => expected[journey.CorrelationId]).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
@@ -206,12 +211,20 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
         .WithTexts("last_touchpoints", journeys.Select(journey => journey.LastTouchpoint))
         .With("last_interaction_ats", journeys.Select(journey => journey.LastInteractionAt?.UtcDateTime).ToArray(),
             NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz)
-        .WithJsons("unified_contexts", journeys.Select(journey => UnifiedContext(journey).ToJsonString()));
+        .WithJsons("unified_contexts", journeys.Select(journey => UnifiedContext(journey).ToJsonString()))
+        .WithTexts("names", journeys.Select(journey => details[journey.CorrelationId].Name))
+        .WithTexts("emails", journeys.Select(journey => details[journey.CorrelationId].Email))
+        .WithTexts("phones", journeys.Select(journey => details[journey.CorrelationId].Phone))
+        .WithJsons("phones_normalized", journeys.Select(journey => details[journey.CorrelationId].NormalizedPhones is { Count: > 0 } phones
+            ? JsonSerializer.Serialize(phones) : null))
+        .With("first_ats", journeys.Select(journey => details[journey.CorrelationId].FirstAt.UtcDateTime).ToArray(),
+            NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz)
+        .WithTexts("first_channels", journeys.Select(journey => details[journey.CorrelationId].FirstChannel));
 
     /// <summary>
-    /// The lead rows show the journeys, in the statement that saved them (only those it saved). The touchpoint moves
-    /// only forward in time: the worker that created the lead may already have stored a newer interaction than any
-    /// journey has seen. The channels' first times their transactions noted for these leads (migration 009) go into the
+    /// The lead rows show the journeys, in the statement that saved them (only those it saved), with the details their
+    /// interactions add (<see cref="LeadDetails"/>). The touchpoint moves only forward in time: the worker that created
+    /// the lead may already have stored a newer interaction than any journey has seen. The channels' first times their transactions noted for these leads (migration 009) go into the
     /// same row update; one a channel transaction still holds is taken by a later save, as that transaction's event follows.
     /// </summary>
     const string Projection = $"""
@@ -227,7 +240,8 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                 last_interaction_at = greatest(l.last_interaction_at, i.last_interaction_at),
                 unified_context = i.unified_context,
                 channel_first_at = CASE WHEN f.firsts IS NULL THEN l.channel_first_at
-                                        ELSE proxe_channel_firsts_merged(l.channel_first_at, f.firsts) END
+                                        ELSE proxe_channel_firsts_merged(l.channel_first_at, f.firsts) END,
+                {LeadDetails.Fill}
             FROM {Input}
             LEFT JOIN (SELECT lead_id, jsonb_object_agg(channel, first_at) AS firsts FROM noted GROUP BY lead_id) f ON f.lead_id = i.id
             WHERE l.id = i.id AND l.brand = i.brand AND i.id IN (SELECT correlation_id FROM journey))
