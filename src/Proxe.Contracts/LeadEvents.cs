@@ -15,8 +15,9 @@ public record LeadInteractionRecorded
     public TimeOnly? BookingTime { get; init; }
 
     /// <summary>
-    /// The customer's name, email and phones as the interaction gave them: the journey's save fills in what its lead still
-    /// lacks. Null in the events of earlier versions, whose channel workers filled the lead themselves.
+    /// The customer's name, email, phone and normalized phone as the interaction gave them (no other field is set): the
+    /// journey's save fills in what its lead still lacks. Null in the events of earlier versions, whose channel workers
+    /// filled the lead themselves.
     /// </summary>
     public CustomerInfo? Customer { get; init; }
 }

@@ -209,7 +209,10 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         }
         var blocked = recorder.RecordBatchAsync([message], whatsAppSessions, CancellationToken.None);
         await WorkerHost.WaitUntilAsync("the WhatsApp write waits for the held message key", async () =>
-            await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'") > 0);
+            await host.ScalarAsync<long>("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event = 'transactionid' AND query LIKE '%INSERT INTO messages%'
+                """) > 0);
 
         // The same customer calls: the call finds the lead the waiting write's customer got, without waiting for that write.
         // Were the identity locks held to its commit, the call would wait for the rollback below: the limit makes that a failure.
@@ -223,6 +226,19 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         Assert.Equal(messageOutcome.Recorded.Single().LeadId, await host.ScalarAsync<Guid>(
             "SELECT lead_id FROM messages WHERE brand = @brand AND external_id = 'wamid.settle-1'", ("brand", brand)));
         Assert.Equal(2L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
+    }
+
+    [Fact]
+    public async Task An_interaction_without_any_identity_is_refused_and_gives_no_one_a_lead()
+    {
+        var brand = Brand("batch-anonymous");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var anonymous = Social(brand, "myspace", "ms-1", "ms-1:1", T0, Person(), Text("hi")); // a platform whose user id identifies no one
+
+        var outcome = await recorder.RecordBatchAsync([anonymous], host.Factory.Services.GetRequiredService<SocialSessionWriter>(), CancellationToken.None);
+
+        Assert.Contains("carries no customer identity", Assert.Single(outcome.Refused).Value.Message);
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM all_leads WHERE brand = @brand", ("brand", brand)));
     }
 
     [Fact]

@@ -207,6 +207,29 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
     }
 
     [Fact]
+    public async Task A_save_fills_only_what_its_lead_lacks_and_an_event_of_an_earlier_version_keeps_every_detail()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var lead = await CreateLeadAsync(dataSource, "journeys-k");
+        await using (var named = dataSource.CreateCommand("UPDATE all_leads SET customer_name = 'Asha' WHERE id = $1"))
+        {
+            named.Parameters.Add(new NpgsqlParameter { Value = lead });
+            await named.ExecuteNonQueryAsync();
+        }
+        var customer = new CustomerInfo { Name = "Someone else", Email = "asha@example.test", Phone = "098765 43210", PhoneNormalized = "919876543210" };
+
+        await journeys.ApplyAsync([Events(lead, Recorded(lead, "journeys-k", Channels.WhatsApp, Make.T0) with { Customer = customer })],
+            _ => Task.CompletedTask, CancellationToken.None);
+        // An event of an earlier version carries no customer; it happened before the lead's origin, which becomes its.
+        await journeys.ApplyAsync([Events(lead, Recorded(lead, "journeys-k", Channels.Voice, Make.T0.AddDays(-2)))],
+            _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(["Asha", "asha@example.test", "098765 43210", "919876543210", "voice", Make.T0.AddDays(-2).UtcDateTime], (await RowsAsync(dataSource,
+            "SELECT id, customer_name, email, phone, customer_phone_normalized, first_touchpoint, first_interaction_at FROM all_leads WHERE brand = 'journeys-k'"))[lead]);
+    }
+
+    [Fact]
     public async Task A_channels_first_time_noted_by_a_workers_transaction_reaches_its_lead_with_the_journeys_save()
     {
         await using var dataSource = WorkersDataSource();

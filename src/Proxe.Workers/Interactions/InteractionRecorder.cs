@@ -35,7 +35,7 @@ public sealed record RecordedInteraction(ChannelInteractionReceived Interaction,
         {
             Name = Interaction.Customer.Name,
             Email = Interaction.Customer.Email,
-            Phone = LeadIdentity.StoredPhone(Interaction.Customer),
+            Phone = Interaction.Customer.Phone,
             PhoneNormalized = LeadIdentity.NormalizedPhone(Interaction.Customer),
         },
     };
@@ -119,7 +119,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     }
 
     /// <summary>
-    /// The new leads of resolved interactions in one round trip, their messages in a second, then their sessions and their
+    /// The new leads of resolved calls without identities in one round trip, the messages in a second, then their sessions and their
     /// identities in a third; empties <paramref name="resolved"/>. The identities go last: their rows are shared by every
     /// channel's transactions, and are held from this statement to the commit. The lead rows are not updated here: what an
     /// interaction adds to its lead (a name, email or phone, an earlier origin) goes with its event to the journey's save
@@ -128,10 +128,7 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     async Task WriteAsync(NpgsqlConnection connection, KnownIdentities known, List<RecordedInteraction> resolved,
         SessionWriter sessions, List<RecordedInteraction> recorded, CancellationToken cancellationToken)
     {
-        var standsFor = await LeadResolver.CreateLeadsAsync(connection, known, cancellationToken);
-        for (var i = 0; i < resolved.Count; i++)
-            if (standsFor.TryGetValue(resolved[i].LeadId, out var existing))
-                resolved[i] = resolved[i] with { LeadId = existing };
+        await LeadResolver.CreateLeadsAsync(connection, known, cancellationToken);
         var messages = await InsertMessagesAsync(connection, resolved, cancellationToken);
 
         var writes = resolved.Select((r, i) => new SessionWrite(r.Interaction, messages[i].LeadId, messages[i].IsNew)).ToList();

@@ -9,8 +9,8 @@ using Proxe.Workers.Persistence;
 namespace Proxe.Workers.Interactions;
 
 /// <summary>
-/// Finds the lead an interaction belongs to through lead_identities, creating it when none matches.
-/// Runs inside the caller's transaction.
+/// Finds the lead an interaction belongs to through lead_identities, creating it when none matches: a new customer's in
+/// a transaction of its own (<see cref="SettleNewCustomersAsync"/>), the rest inside the write's transaction.
 /// </summary>
 public static class LeadResolver
 {
@@ -32,14 +32,15 @@ public static class LeadResolver
     /// locks; holding them for these statements, not for the whole write, is what keeps the burst short (bench/README.md,
     /// "2026-12-06 (stop 30)"). A lead whose interaction is then refused stays, with its identities, for its replay.
     /// An identity never leaves its lead, so what is read stays true. The locks are taken at once, in key order, so two
-    /// transactions cannot deadlock on them. Calls without identities are left to the write (<see cref="LockAsync"/>).
+    /// transactions cannot deadlock on them (row locks taken later still can: 40P01 is retried). Interactions without
+    /// identities are left to the write: a call's (<see cref="LockAsync"/>), or one refused there for having none.
     /// </summary>
     public static async Task<KnownIdentities> SettleNewCustomersAsync(NpgsqlConnection connection, IReadOnlyList<ChannelInteractionReceived> interactions,
         CancellationToken cancellationToken)
     {
         var known = new KnownIdentities();
         await ReadAsync(connection, known, interactions, [], cancellationToken);
-        var newCustomers = interactions.Where(interaction => !ResolvesByCall(interaction) && !IsSettled(known, interaction)).ToList();
+        var newCustomers = interactions.Where(interaction => LeadIdentity.Of(interaction).Count > 0 && !IsSettled(known, interaction)).ToList();
         if (newCustomers.Count == 0)
             return known;
 
@@ -157,15 +158,14 @@ public static class LeadResolver
     /// <summary>
     /// Inserts the leads <see cref="KnownIdentities.Create"/> gave ids since the last call, in one statement, each starting
     /// at its interaction's channel. The conflict clause finds a lead that has the phone but no identity rows yet (migrated
-    /// from the legacy sessions table), instead of failing on the unique phone: the new lead's id becomes that lead's,
-    /// in <paramref name="known"/> and in what is returned (the id given, and the id it stands for).
+    /// from the legacy sessions table), instead of failing on the unique phone: the new lead's id becomes that lead's in
+    /// <paramref name="known"/>.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<Guid, Guid>> CreateLeadsAsync(NpgsqlConnection connection, KnownIdentities known,
-        CancellationToken cancellationToken)
+    public static async Task CreateLeadsAsync(NpgsqlConnection connection, KnownIdentities known, CancellationToken cancellationToken)
     {
         var created = known.TakeCreated();
         if (created.Count == 0)
-            return new Dictionary<Guid, Guid>();
+            return;
         var customers = created.Select(lead => lead.Interaction.Customer).ToList();
         await using var command = connection.Command("""
             INSERT INTO all_leads AS l (id, brand, customer_name, email, phone, customer_phone_normalized,
@@ -198,7 +198,6 @@ public static class LeadResolver
                     standsFor[given] = reader.GetGuid(0);
         foreach (var (given, existing) in standsFor)
             known.Replace(given, existing);
-        return standsFor;
     }
 
     /// <summary>
@@ -228,7 +227,7 @@ public static class LeadResolver
     }
 }
 
-/// <summary>The leads a batch's identities belong to, as its transaction has them so far.</summary>
+/// <summary>The leads a batch's identities belong to, as its transactions have them so far.</summary>
 public sealed class KnownIdentities
 {
     readonly Dictionary<(string Brand, LeadIdentity Identity), Guid> _leads = [];

@@ -11,21 +11,24 @@ namespace Proxe.Workers.Journey;
 /// can take the same phone. The channel transactions leave this to the journey, whose save updates the row anyway: an
 /// update of their own waited while the journey held the row for its batch, holding up that channel.
 /// </summary>
-public sealed record LeadDetails(string? Name, string? Email, string? Phone, IReadOnlyList<string> NormalizedPhones, DateTimeOffset FirstAt,
-    string FirstChannel)
+public sealed record LeadDetails(string? Name, string? Email, string? Phone, IReadOnlyList<string> NormalizedPhones, DateTimeOffset? FirstAt,
+    string? FirstChannel)
 {
-    /// <summary>The details of a lead's interactions, in the order they were recorded.</summary>
+    /// <summary>
+    /// The details of a lead's interactions, in the order they were recorded. Events of earlier versions carry no
+    /// customer: only their time counts.
+    /// </summary>
     public static LeadDetails Of(IReadOnlyList<LeadInteractionRecorded> interactions)
     {
         var customers = interactions.Select(interaction => interaction.Customer).OfType<CustomerInfo>().ToList();
-        var first = interactions.MinBy(interaction => interaction.OccurredAt)!;
+        var first = interactions.MinBy(interaction => interaction.OccurredAt);
         return new LeadDetails(
             customers.Select(customer => customer.Name).FirstOrDefault(name => name is not null),
             customers.Select(customer => customer.Email).FirstOrDefault(email => email is not null),
-            customers.Select(customer => customer.Phone).FirstOrDefault(phone => phone is not null),
-            customers.Select(customer => customer.PhoneNormalized).OfType<string>().Distinct().ToList(),
-            first.OccurredAt,
-            first.Channel);
+            customers.Select(Interactions.LeadIdentity.StoredPhone).FirstOrDefault(phone => phone is not null),
+            customers.Select(Interactions.LeadIdentity.NormalizedPhone).OfType<string>().Distinct().ToList(),
+            first?.OccurredAt,
+            first?.Channel);
     }
 
     /// <summary>The SET clause's part that applies them, over all_leads l and the save's input i (<see cref="LeadJourneys"/>).</summary>

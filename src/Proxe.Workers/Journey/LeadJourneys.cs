@@ -20,8 +20,9 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>
     /// Folds the events in, each lead's in order, and hands the announcements of each committed transaction to
     /// <paramref name="announce"/>. Locks only leads no other transaction holds: waiting for one while holding others
-    /// could deadlock with a channel transaction, which updates its leads' rows in batch order. When every remaining
-    /// lead is held, the next transaction waits for one alone.
+    /// could deadlock with another writer of lead rows (another worker's journey, a new customer's transaction claiming a
+    /// legacy lead by its phone, any writer outside the workers). When every remaining lead is held, the next transaction
+    /// waits for one alone.
     /// </summary>
     public async Task ApplyAsync(IReadOnlyList<LeadInteractionsRecorded> events, Func<IReadOnlyList<LeadBecameCrossChannel>, Task> announce,
         CancellationToken cancellationToken)
@@ -217,7 +218,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
         .WithTexts("phones", journeys.Select(journey => details[journey.CorrelationId].Phone))
         .WithJsons("phones_normalized", journeys.Select(journey => details[journey.CorrelationId].NormalizedPhones is { Count: > 0 } phones
             ? JsonSerializer.Serialize(phones) : null))
-        .With("first_ats", journeys.Select(journey => details[journey.CorrelationId].FirstAt.UtcDateTime).ToArray(),
+        .With("first_ats", journeys.Select(journey => details[journey.CorrelationId].FirstAt?.UtcDateTime).ToArray(),
             NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz)
         .WithTexts("first_channels", journeys.Select(journey => details[journey.CorrelationId].FirstChannel));
 
