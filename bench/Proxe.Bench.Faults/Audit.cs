@@ -28,7 +28,7 @@ public sealed record AuditResult
     /// <summary>Leads whose last_touchpoint is not the channel of their latest message by occurred_at.</summary>
     public required int WrongLastTouchpoints { get; init; }
 
-    /// <summary>Leads whose channel_first_at or journey is not what their messages and sessions say, and first times left noted (<see cref="JourneyColumns"/>).</summary>
+    /// <summary>Leads whose channel_first_at, journey or details are not what their messages and sessions say, and first times left noted (<see cref="JourneyColumns"/>).</summary>
     public required long WrongJourneys { get; init; }
 
     /// <summary>Leads whose first message to arrive (created_at) is not their earliest (occurred_at) on another channel: what makes first_touchpoint hard.</summary>
@@ -163,7 +163,7 @@ public static class Audit
 
         var (wrongJourneys, notedLeft) = await JourneyColumns.CheckAsync(database, leadIds, cancellationToken);
         if (wrongJourneys + notedLeft > 0)
-            examples.Add($"{wrongJourneys:N0} leads whose channel first times or journey differ from their messages and sessions, {notedLeft:N0} first times left noted");
+            examples.Add($"{wrongJourneys:N0} leads whose channel first times, journey or details differ from their messages and sessions, {notedLeft:N0} first times left noted");
 
         return new AuditResult
         {

@@ -35,7 +35,7 @@ public sealed record FaultResult(
             if (Audit.WrongLastTouchpoints > 0)
                 failures.Add($"{Audit.WrongLastTouchpoints:N0} leads whose last_touchpoint is not their latest interaction's channel");
             if (Audit.WrongJourneys > 0)
-                failures.Add($"{Audit.WrongJourneys:N0} leads whose channel first times or journey column disagree with their messages and sessions, or first times left noted");
+                failures.Add($"{Audit.WrongJourneys:N0} leads whose channel first times, journey column or details disagree with their messages and sessions, or first times left noted");
             if (WithoutConsumer.Count > 0)
                 failures.Add($"endpoints without consumer: {string.Join(", ", WithoutConsumer)}");
             if (Fault.WebhooksMustSucceed)

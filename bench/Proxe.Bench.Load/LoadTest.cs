@@ -478,7 +478,7 @@ public static class LoadTest
             {
                 Console.WriteLine($"Pipeline   {progress.Messages:N0} messages and {progress.JourneyInteractions:N0} journey interactions of " +
                                   $"{stats.DistinctAccepted:N0} distinct accepted; {progress.Leads:N0} leads (expected {expectedLeads:N0}), " +
-                                  $"{journeys.WrongLeads:N0} with channels' first times or journey unlike their messages and sessions, " +
+                                  $"{journeys.WrongLeads:N0} with channels' first times, journey or details unlike their messages and sessions, " +
                                   $"{journeys.NotedLeft:N0} first times left unmerged" + (complete ? "" : "  INCOMPLETE"));
                 Console.WriteLine($"           end-to-end {endToEndRate:N0} interactions/s (first post -> last row {endToEndSeconds:0.0} s); " +
                                   $"last row {(lastRow - stats.LastAnswerAt).TotalSeconds:0.0} s after the last answer; " +
