@@ -1,4 +1,5 @@
 using Proxe.Contracts;
+using Proxe.Workers.Interactions;
 
 namespace Proxe.Workers.Journey;
 
@@ -25,8 +26,8 @@ public sealed record LeadDetails(string? Name, string? Email, string? Phone, IRe
         return new LeadDetails(
             customers.Select(customer => customer.Name).FirstOrDefault(name => name is not null),
             customers.Select(customer => customer.Email).FirstOrDefault(email => email is not null),
-            customers.Select(Interactions.LeadIdentity.StoredPhone).FirstOrDefault(phone => phone is not null),
-            customers.Select(Interactions.LeadIdentity.NormalizedPhone).OfType<string>().Distinct().ToList(),
+            customers.Select(LeadIdentity.StoredPhone).FirstOrDefault(phone => phone is not null),
+            customers.Select(LeadIdentity.NormalizedPhone).OfType<string>().Distinct().ToList(),
             first?.OccurredAt,
             first?.Channel);
     }
