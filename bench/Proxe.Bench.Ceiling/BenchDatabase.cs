@@ -21,7 +21,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString)
         {
             Database = name,
-            Options = "-c role=proxe_ingest -c proxe.channel_firsts=journey", // as the workers connect
+            Options = "-c role=proxe_ingest",
             ApplicationName = "proxe-bench-ceiling",
             MaxPoolSize = 200,
         }.ConnectionString;

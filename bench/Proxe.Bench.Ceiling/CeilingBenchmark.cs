@@ -33,7 +33,9 @@ public static class CeilingBenchmark
         foreach (var level in settings.Levels)
         {
             await using var database = await BenchDatabase.CreateAsync(settings.AdminConnectionString, $"{(withJourney ? "j" : "c")}{level}b{batchSize}", settings.Keep, cancellationToken);
-            await using var dataSource = NpgsqlDataSource.Create(settings.NpgsqlSettings is null ? database.ConnectionString : $"{database.ConnectionString};{settings.NpgsqlSettings}");
+            var builder = new NpgsqlDataSourceBuilder(settings.NpgsqlSettings is null ? database.ConnectionString : $"{database.ConnectionString};{settings.NpgsqlSettings}");
+            Proxe.Workers.Extensions.ConfigureDataSource(builder); // as the workers connect
+            await using var dataSource = builder.Build();
 
             await CeilingRun.RunAsync(dataSource, warmUp, level, withJourney, batchSize, cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
