@@ -298,6 +298,40 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
             ("brand", brand)));
     }
 
+    [Fact]
+    public async Task A_known_identitys_row_is_written_only_when_a_sighting_moves_its_first_seen_back_or_its_last_seen_on_by_the_precision()
+    {
+        var brand = Brand("batch-sightings");
+        var recorder = host.Factory.Services.GetRequiredService<InteractionRecorder>();
+        var sessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
+        async Task RecordAsync(string id, DateTimeOffset at) =>
+            Assert.Empty((await recorder.RecordBatchAsync([WhatsApp(brand, "919800055555", id, at, Text("hi"))], sessions, CancellationToken.None)).Refused);
+        async Task<(DateTime First, DateTime Last, string Version)> RowAsync()
+        {
+            var row = (await host.RowsAsync("SELECT first_seen_at, last_seen_at, xmin::text AS version FROM lead_identities WHERE brand = @brand AND kind = 'phone'",
+                ("brand", brand))).Single();
+            return ((DateTime)row["first_seen_at"]!, (DateTime)row["last_seen_at"]!, (string)row["version"]!);
+        }
+
+        await RecordAsync("wamid.seen-1", T0);
+        var first = await RowAsync();
+        Assert.Equal((T0.UtcDateTime, T0.UtcDateTime), (first.First, first.Last));
+
+        // Within the precision: the row is neither written nor locked.
+        await RecordAsync("wamid.seen-2", T0 + LeadResolver.LastSeenPrecision - TimeSpan.FromSeconds(1));
+        Assert.Equal(first, await RowAsync());
+
+        await RecordAsync("wamid.seen-3", T0 + LeadResolver.LastSeenPrecision);
+        var later = await RowAsync();
+        Assert.Equal((T0.UtcDateTime, (T0 + LeadResolver.LastSeenPrecision).UtcDateTime), (later.First, later.Last));
+        Assert.NotEqual(first.Version, later.Version);
+
+        // A late interaction from before the first sighting is always written.
+        await RecordAsync("wamid.seen-0", T0.AddSeconds(-5));
+        var earlier = await RowAsync();
+        Assert.Equal((T0.AddSeconds(-5).UtcDateTime, later.Last), (earlier.First, earlier.Last));
+    }
+
     /// <summary>What the journey does with the batch's events once they are published.</summary>
     Task ApplyJourneysAsync(BatchOutcome outcome) =>
         host.Factory.Services.GetRequiredService<LeadJourneys>().ApplyAsync(outcome.Events(), _ => Task.CompletedTask, CancellationToken.None);

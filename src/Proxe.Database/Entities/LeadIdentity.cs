@@ -7,6 +7,10 @@ public sealed class LeadIdentity
     public string Kind { get; set; } = "";
     public string Value { get; set; } = "";
     public Guid LeadId { get; set; }
+
+    /// <summary>Provider time of the earliest interaction that carried it.</summary>
     public DateTime FirstSeenAt { get; set; }
+
+    /// <summary>Provider time of the latest interaction that carried it, to the minute: the workers refresh it at most once a minute.</summary>
     public DateTime LastSeenAt { get; set; }
 }
