@@ -306,11 +306,15 @@ public sealed class BatchRecordingTests(WorkerHost host) : IClassFixture<WorkerH
         var sessions = host.Factory.Services.GetRequiredService<WhatsAppSessionWriter>();
         async Task RecordAsync(string id, DateTimeOffset at) =>
             Assert.Empty((await recorder.RecordBatchAsync([WhatsApp(brand, "919800055555", id, at, Text("hi"))], sessions, CancellationToken.None)).Refused);
+        // The phone's row, and whether any of the customer's rows (phone, whatsapp) was written or locked: a lock sets xmax.
         async Task<(DateTime First, DateTime Last, string Version)> RowAsync()
         {
-            var row = (await host.RowsAsync("SELECT first_seen_at, last_seen_at, xmin::text AS version FROM lead_identities WHERE brand = @brand AND kind = 'phone'",
-                ("brand", brand))).Single();
-            return ((DateTime)row["first_seen_at"]!, (DateTime)row["last_seen_at"]!, (string)row["version"]!);
+            var rows = await host.RowsAsync("""
+                SELECT kind, first_seen_at, last_seen_at, xmin::text || '/' || xmax::text AS version FROM lead_identities WHERE brand = @brand ORDER BY kind
+                """, ("brand", brand));
+            Assert.Equal(["phone", "whatsapp"], rows.Select(row => (string)row["kind"]!));
+            var phone = rows[0];
+            return ((DateTime)phone["first_seen_at"]!, (DateTime)phone["last_seen_at"]!, string.Join(" ", rows.Select(row => (string)row["version"]!)));
         }
 
         await RecordAsync("wamid.seen-1", T0);

@@ -34,7 +34,7 @@ public sealed record LeadDetail : Lead
     /// <summary>{"web": [...], "whatsapp": [...], "voice": [...], "social": [...]}: whole session rows, oldest first.</summary>
     public JsonElement Sessions { get; init; }
 
-    /// <summary>[{kind, value, first_seen_at, last_seen_at (to the minute)}]: phone, email, whatsapp, instagram, messenger, web_visitor.</summary>
+    /// <summary>[{kind, value, first_seen_at, last_seen_at (may trail the latest interaction by under a minute)}]: phone, email, whatsapp, instagram, messenger, web_visitor.</summary>
     public JsonElement Identities { get; init; }
 }
 

@@ -11,6 +11,6 @@ public sealed class LeadIdentity
     /// <summary>Provider time of the earliest interaction that carried it.</summary>
     public DateTime FirstSeenAt { get; set; }
 
-    /// <summary>Provider time of the latest interaction that carried it, to the minute: the workers refresh it at most once a minute.</summary>
+    /// <summary>Provider time of the latest interaction that carried it; may trail that by less than a minute (the workers move it on by a minute at least).</summary>
     public DateTime LastSeenAt { get; set; }
 }

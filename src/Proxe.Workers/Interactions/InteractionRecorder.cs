@@ -121,7 +121,8 @@ public sealed class InteractionRecorder(NpgsqlDataSource dataSource, IEnumerable
     /// <summary>
     /// The new leads of resolved calls without identities in one round trip, the messages in a second, then their sessions and their
     /// identities in a third; empties <paramref name="resolved"/>. The identities go last: their rows are shared by every
-    /// channel's transactions, and are held from this statement to the commit. The lead rows are not updated here: what an
+    /// channel's transactions, and those the upsert writes are held from this statement to the commit (most sightings write none:
+    /// <see cref="LeadResolver.AttachIdentities"/>). The lead rows are not updated here: what an
     /// interaction adds to its lead (a name, email or phone, an earlier origin) goes with its event to the journey's save
     /// (<see cref="Journey.LeadDetails"/>), which holds those rows for its batch.
     /// </summary>

@@ -201,9 +201,9 @@ public static class LeadResolver
     }
 
     /// <summary>
-    /// How far behind its latest sighting an identity's last_seen_at may be. A known customer's identities are seen
-    /// with every interaction, by every channel's transactions: refreshed at most this often, most interactions leave
-    /// those shared rows alone instead of updating and locking them (they were the most updated rows of a run:
+    /// How far an identity's last_seen_at may trail its latest sighting, in provider time. A known customer's identities
+    /// are seen with every interaction, by every channel's transactions: refreshed at most this often, most interactions
+    /// leave those shared rows alone instead of updating and locking them (they were the most updated rows of a load run:
     /// bench/README.md, "2026-12-06 (stop 31)"). first_seen_at is always exact.
     /// </summary>
     public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
@@ -211,15 +211,16 @@ public static class LeadResolver
     /// <summary>
     /// The identities sighted since the last call, one row each, in one statement: a new identity joins its lead, one
     /// another lead already has stays with it (<see cref="KnownIdentities.Sighted"/> kept only its owner's sightings).
-    /// A stored row is read first and only updated when the sighting moves first_seen_at back or last_seen_at on by more
-    /// than <see cref="LastSeenPrecision"/>, so the others are neither written nor locked.
+    /// A stored row is read first and only updated when the sighting moves first_seen_at back or last_seen_at on by at
+    /// least <see cref="LastSeenPrecision"/>, so the others are neither written nor locked. Skipping on a stale read is safe:
+    /// only this statement writes the two columns, and they only move outwards.
     /// </summary>
     public static NpgsqlCommand? AttachIdentities(NpgsqlConnection connection, KnownIdentities known)
     {
         var sightings = known.TakeSightings();
         if (sightings.Count == 0)
             return null;
-        // A lateral probe per sighting: as a plain anti-join, the prepared statement's generic plan could scan the whole table.
+        // A lateral probe per sighting: as a plain join, the prepared statement's generic plan could scan the whole table.
         return connection.Command("""
             INSERT INTO lead_identities AS i (brand, kind, value, lead_id, first_seen_at, last_seen_at)
             SELECT s.brand, s.kind, s.value, s.lead_id, s.first_seen, s.last_seen
