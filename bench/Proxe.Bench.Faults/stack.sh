@@ -23,7 +23,7 @@ case "${1:-}" in
   postgres-crash-restart)
     pg_running || die "PostgreSQL is not running"
     # -m immediate: no shutdown checkpoint, so the server runs crash recovery on start, as after a crash.
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgresql.log" -o "-p $PROXE_PG_PORT" -m immediate -w -t 60 restart >/dev/null
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgresql.log" -o "$PG_SERVER_OPTIONS" -m immediate -w -t 60 restart >/dev/null
     ;;
   pids) # "<postmaster pid> <rabbitmq pid>", 0 for one that is not running
     pg=0; rmq=0

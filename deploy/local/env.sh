@@ -13,6 +13,14 @@ PROXE_RABBITMQ_MGMT_PORT="${PROXE_RABBITMQ_MGMT_PORT:-15672}"
 PROXE_RABBITMQ_DIST_PORT="${PROXE_RABBITMQ_DIST_PORT:-$((PROXE_AMQP_PORT + 20000))}"
 
 PG_BIN=/usr/lib/postgresql/15/bin
+# The server's options wherever this stack's PostgreSQL starts (start.sh, the fault tool's crash restart). A running server
+# keeps the ones it started with until deploy/local/stop.sh.
+# - backend_flush_after: a backend that evicts dirty pages has the kernel write them out as it goes (the checkpointer and
+#   the background writer already do). Left in the page cache, they made each checkpoint's final fsyncs flood the disk
+#   RabbitMQ confirms on, stalling the gateway's answers (bench/README.md, "2026-12-06 (stop 31)").
+# - Statements over 2 s are logged by their text; neither their parameters nor an error's detail (the key values of a
+#   unique violation) are, so no customer's phone, email or message reaches the log.
+PG_SERVER_OPTIONS="-p $PROXE_PG_PORT -c backend_flush_after=256kB -c log_min_duration_statement=2s -c log_parameter_max_length=0 -c log_error_verbosity=terse"
 RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 
 # One id per checkout, so two checkouts on one machine never share a node or data folder.

@@ -107,12 +107,7 @@ max_connections = 300
 EOF
     fi
     log "starting PostgreSQL on 127.0.0.1:$PROXE_PG_PORT"
-    # backend_flush_after: a backend that evicts dirty pages has the kernel write them out as it goes (the checkpointer and
-    # the background writer already do). Left in the page cache, they made each checkpoint's final fsyncs flood the disk
-    # RabbitMQ confirms on, stalling the gateway's answers (bench/README.md, "2026-12-06 (stop 31)").
-    # A statement over 2 s is logged by its text, never its parameters (customers' phones, emails and messages).
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgresql.log" \
-      -o "-p $PROXE_PG_PORT -c backend_flush_after=256kB -c log_min_duration_statement=2s -c log_parameter_max_length=0" -w -t 60 start >/dev/null \
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgresql.log" -o "$PG_SERVER_OPTIONS" -w -t 60 start >/dev/null \
       || { tail -20 "$PG_HOME/postgresql.log" >&2; die "PostgreSQL did not start (log: $PG_HOME/postgresql.log)"; }
   fi
   local i
