@@ -519,19 +519,38 @@ public static class LoadTest
                               $"received->committed {Percentiles(result.EndToEndMs, p50And99Only: true)}{(result.Complete ? "" : "  INCOMPLETE")}");
         }
 
+        var missed = new List<string>();
+        string Verdict(bool met, string target)
+        {
+            if (!met)
+                missed.Add(target);
+            return met ? "met" : "not met";
+        }
+
         foreach (var flat in results.Where(r => r.TargetRate is null))
             if ((flat.Ceiling ?? ceiling) is { } against && flat.EndToEndRate is { } rate)
+            {
+                var ratio = rate / against.Single;
                 Console.WriteLine($"RATIO      {flat.Label}: end-to-end {rate:N0}/s / pgbench single-interaction {(flat.Ceiling is null ? "at the start" : "just before it")} " +
-                                  $"{against.Single:N0}/s = {rate / against.Single:0.00}x   (target >= 1.0x, first >= 0.5x)" +
-                                  (flat.Ceiling is not null && ceiling is not null ? $"; against the start's {ceiling.Single:N0}/s: {rate / ceiling.Single:0.00}x" : ""));
+                                  $"{against.Single:N0}/s = {Floored(ratio)}x   (target >= 1.0x: {Verdict(ratio >= 1.0, $"{flat.Label} ratio")}, first >= 0.5x)" +
+                                  (flat.Ceiling is not null && ceiling is not null ? $"; against the start's {ceiling.Single:N0}/s: {Floored(rate / ceiling.Single)}x" : ""));
+            }
+            else
+                missed.Add($"{flat.Label} ratio (not measured)");
         foreach (var paced in results.Where(r => r.TargetRate is not null))
         {
             var ackP99 = At(paced.AckMs, 99);
             var e2eP99 = At(paced.EndToEndMs, 99);
-            Console.WriteLine($"TARGETS    {paced.Label}: ack p99 {ackP99:0.0} ms (target <= {AckTargetMs} ms: {(ackP99 <= AckTargetMs ? "met" : "not met")}), " +
-                              $"end-to-end p99 {e2eP99:0} ms (target <= 1000 ms: {(e2eP99 <= 1000 ? "met" : "not met")})");
+            Console.WriteLine($"TARGETS    {paced.Label}: ack p99 {ackP99:0.0} ms (target <= {AckTargetMs} ms: {Verdict(ackP99 <= AckTargetMs, $"{paced.Label} ack p99")}), " +
+                              $"end-to-end p99 {e2eP99:0} ms (target <= 1000 ms: {Verdict(e2eP99 <= 1000, $"{paced.Label} end-to-end p99")})");
         }
+        foreach (var incomplete in results.Where(r => !r.Complete))
+            missed.Add($"{incomplete.Label} incomplete");
+        Console.WriteLine(missed.Count == 0 ? "ALL        every target above met in this invocation" : $"ALL        not met: {string.Join("; ", missed)}");
     }
+
+    /// <summary>Two decimals, rounded down: a ratio just under a target never prints as reaching it.</summary>
+    static string Floored(double ratio) => (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);
 
     static string Percentiles(double[] sorted, bool p50And99Only = false) => sorted.Length == 0 ? "-"
         : p50And99Only ? $"p50 {At(sorted, 50):0} / p99 {At(sorted, 99):0} ms"
