@@ -529,7 +529,6 @@ public static class LoadTest
 
         foreach (var flat in results.Where(r => r.TargetRate is null))
         {
-            // The target's ceiling is the one measured just before the pass: the machine's speed drifts within a run.
             if (flat.Ceiling is not { } against || flat.EndToEndRate is not { } rate)
             {
                 Console.WriteLine($"RATIO      {flat.Label}: not measured (no end-to-end rate or no ceiling just before it)   (target >= 1.0x: {Verdict(false, $"{flat.Label} ratio")})");
@@ -549,6 +548,8 @@ public static class LoadTest
         }
         foreach (var incomplete in results.Where(r => !r.Complete))
             missed.Add($"{incomplete.Label} incomplete");
+        foreach (var format in Enum.GetValues<WorkloadFormat>().Except(settings.Formats))
+            missed.Add($"{format.ToString().ToLowerInvariant()} targets (not run)");
         if (settings.Rate.Fixed is not null)
             missed.Add("ratio (no flat-out pass)");
         if (!settings.Rate.ThenHalf)
@@ -556,8 +557,11 @@ public static class LoadTest
         Console.WriteLine(missed.Count == 0 ? "ALL        every target met in this invocation" : $"ALL        not met: {string.Join("; ", missed)}");
     }
 
-    /// <summary>Two decimals, rounded down: a ratio just under a target never prints as reaching it.</summary>
-    static string Floored(double ratio) => (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Two decimals, rounded down: a ratio just under a target never prints as reaching it. Rounded to nine places first,
+    /// so a binary fraction just under an exact hundredth (1.15 * 100 = 114.999...) is not taken a hundredth down.
+    /// </summary>
+    static string Floored(double ratio) => (Math.Floor(Math.Round(ratio * 100, 9)) / 100).ToString("0.00", CultureInfo.InvariantCulture);
 
     static string Percentiles(double[] sorted, bool p50And99Only = false) => sorted.Length == 0 ? "-"
         : p50And99Only ? $"p50 {At(sorted, 50):0} / p99 {At(sorted, 99):0} ms"
