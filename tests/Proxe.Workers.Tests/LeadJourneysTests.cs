@@ -230,6 +230,30 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
     }
 
     [Fact]
+    public async Task A_lead_takes_the_first_of_its_phones_no_other_lead_of_the_brand_has()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
+        var journeys = new LeadJourneys(dataSource, TimeProvider.System);
+        var owner = await CreateLeadAsync(dataSource, "journeys-p");
+        await using (var owned = dataSource.CreateCommand("UPDATE all_leads SET customer_phone_normalized = '919800000001' WHERE id = $1"))
+        {
+            owned.Parameters.Add(new NpgsqlParameter { Value = owner });
+            await owned.ExecuteNonQueryAsync();
+        }
+        var lead = await CreateLeadAsync(dataSource, "journeys-p");
+
+        await journeys.ApplyAsync([Events(lead,
+                Recorded(lead, "journeys-p", Channels.WhatsApp, Make.T0) with { Customer = new CustomerInfo { PhoneNormalized = "919800000001" } },
+                Recorded(lead, "journeys-p", Channels.Voice, Make.T0.AddMinutes(1)) with { Customer = new CustomerInfo { PhoneNormalized = "919800000002" } },
+                Recorded(lead, "journeys-p", Channels.Web, Make.T0.AddMinutes(2)) with { Customer = new CustomerInfo { PhoneNormalized = "919800000003" } })],
+            _ => Task.CompletedTask, CancellationToken.None);
+
+        var phones = await RowsAsync(dataSource, "SELECT id, customer_phone_normalized FROM all_leads WHERE brand = 'journeys-p'");
+        Assert.Equal(["919800000001"], phones[owner]);
+        Assert.Equal(["919800000002"], phones[lead]);
+    }
+
+    [Fact]
     public async Task A_channels_first_time_noted_by_a_workers_transaction_reaches_its_lead_with_the_journeys_save()
     {
         await using var dataSource = WorkersDataSource();

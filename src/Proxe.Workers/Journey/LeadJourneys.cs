@@ -170,7 +170,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                     SET current_state = i.current_state, version = i.version, channels = string_to_array(i.channels, ','),
                         cross_channel_published_at = i.cross_channel_published_at, state = i.state
                     FROM {Input}
-                    WHERE j.correlation_id = i.id AND j.version = i.expected
+                    WHERE j.correlation_id = i.id AND j.version = i.expected AND j.correlation_id = ANY(@ids)
                     RETURNING j.correlation_id),
                 {Projection}
                 SELECT correlation_id FROM journey
@@ -227,12 +227,17 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     /// interactions add (<see cref="LeadDetails"/>). The touchpoint moves only forward in time: the worker that created
     /// the lead may already have stored a newer interaction than any journey has seen. The channels' first times their transactions noted for these leads (migration 009) go into the
     /// same row update; one a channel transaction still holds is taken by a later save, as that transaction's event follows.
+    /// The plan must not hang on statistics, which autovacuum takes while these tables are small: each table's rows are
+    /// found by primary key (= ANY(@ids)), and the noted times are locked once (the array) and deleted by row id. As a
+    /// semi-join of lead_channel_firsts with itself, the delete rescanned the table for each of its rows once the
+    /// statistics said it was nearly empty: a 15 s save of 420 new leads (bench/README.md, stop 33).
     /// </summary>
     const string Projection = $"""
         noted AS (
             DELETE FROM lead_channel_firsts n
-            WHERE (n.lead_id, n.channel) IN (SELECT o.lead_id, o.channel FROM lead_channel_firsts o
-                                             WHERE o.lead_id IN (SELECT correlation_id FROM journey) FOR UPDATE SKIP LOCKED)
+            WHERE ctid = ANY(ARRAY(SELECT o.ctid FROM lead_channel_firsts o
+                                   WHERE o.lead_id = ANY(@ids) AND o.lead_id IN (SELECT correlation_id FROM journey)
+                                   FOR UPDATE SKIP LOCKED))
             RETURNING n.lead_id, n.channel, n.first_at),
         lead AS (
             UPDATE all_leads l
@@ -245,7 +250,7 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
                 {LeadDetails.Fill}
             FROM {Input}
             LEFT JOIN (SELECT lead_id, jsonb_object_agg(channel, first_at) AS firsts FROM noted GROUP BY lead_id) f ON f.lead_id = i.id
-            WHERE l.id = i.id AND l.brand = i.brand AND i.id IN (SELECT correlation_id FROM journey))
+            WHERE l.id = i.id AND l.brand = i.brand AND i.id IN (SELECT correlation_id FROM journey) AND l.id = ANY(@ids))
         """;
 
     static JsonObject UnifiedContext(LeadJourneyState journey)
