@@ -234,14 +234,11 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
     {
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionStringFor("proxe_ingest"));
         var journeys = new LeadJourneys(dataSource, TimeProvider.System);
-        var owner = await CreateLeadAsync(dataSource, "journeys-p");
-        await using (var owned = dataSource.CreateCommand("UPDATE all_leads SET customer_phone_normalized = '919800000001' WHERE id = $1"))
-        {
-            owned.Parameters.Add(new NpgsqlParameter { Value = owner });
-            await owned.ExecuteNonQueryAsync();
-        }
+        var owner = await CreateLeadAsync(dataSource, "journeys-p", phone: "919800000001");
+        await CreateLeadAsync(dataSource, "journeys-p2", phone: "919800000002");
         var lead = await CreateLeadAsync(dataSource, "journeys-p");
 
+        // 01 is another lead's of the brand; 02 only a lead of another brand has, so it is free here.
         await journeys.ApplyAsync([Events(lead,
                 Recorded(lead, "journeys-p", Channels.WhatsApp, Make.T0) with { Customer = new CustomerInfo { PhoneNormalized = "919800000001" } },
                 Recorded(lead, "journeys-p", Channels.Voice, Make.T0.AddMinutes(1)) with { Customer = new CustomerInfo { PhoneNormalized = "919800000002" } },
@@ -360,14 +357,16 @@ public sealed class LeadJourneysTests(PostgresDatabaseFixture database) : IClass
         LeadId = leadId, InteractionId = Guid.NewGuid(), Brand = brand, Channel = channel, OccurredAt = at, HasMessage = true,
     };
 
-    static async Task<Guid> CreateLeadAsync(NpgsqlDataSource dataSource, string brand)
+    static async Task<Guid> CreateLeadAsync(NpgsqlDataSource dataSource, string brand, string? phone = null)
     {
         // First seen on the web the day before the interactions these tests apply.
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO all_leads (brand, first_touchpoint, first_interaction_at, last_touchpoint) VALUES (@brand, 'web', @at, 'web') RETURNING id
+            INSERT INTO all_leads (brand, first_touchpoint, first_interaction_at, last_touchpoint, customer_phone_normalized)
+            VALUES (@brand, 'web', @at, 'web', @phone) RETURNING id
             """);
         command.Parameters.AddWithValue("brand", brand);
         command.Parameters.AddWithValue("at", Make.T0.AddDays(-1));
+        command.Parameters.AddWithValue("phone", (object?)phone ?? DBNull.Value);
         return (Guid)(await command.ExecuteScalarAsync())!;
     }
 

@@ -34,8 +34,9 @@ public sealed record LeadDetails(string? Name, string? Email, string? Phone, IRe
 
     /// <summary>
     /// The SET clause's part that applies them, over all_leads l and the save's input i (<see cref="LeadJourneys"/>).
-    /// Whether a phone is taken is a scalar subquery, one index probe per phone: as NOT EXISTS, the planner made it an
-    /// anti-join that hashed all of the brand's leads for each lead the save fills, with the statistics of a young table.
+    /// Whether a phone is taken is a scalar subquery, one probe of all_leads_brand_phone_key per phone: as NOT EXISTS the
+    /// planner could make it an anti-join that hashes all of the brand's leads for each lead the save fills, as it did
+    /// with the statistics of a young table.
     /// </summary>
     public const string Fill = """
         customer_name = coalesce(l.customer_name, i.name),
@@ -43,7 +44,7 @@ public sealed record LeadDetails(string? Name, string? Email, string? Phone, IRe
         phone = coalesce(l.phone, i.phone),
         customer_phone_normalized = coalesce(l.customer_phone_normalized,
             (SELECT c.phone FROM jsonb_array_elements_text(i.phones_normalized) WITH ORDINALITY AS c(phone, position)
-             WHERE (SELECT o.id FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = c.phone) IS NULL
+             WHERE (SELECT o.id FROM all_leads o WHERE o.brand = l.brand AND o.customer_phone_normalized = c.phone LIMIT 1) IS NULL
              ORDER BY c.position LIMIT 1)),
         first_touchpoint = CASE WHEN l.first_interaction_at > i.first_at THEN i.first_channel ELSE l.first_touchpoint END,
         first_interaction_at = least(l.first_interaction_at, i.first_at)

@@ -227,17 +227,19 @@ public sealed class LeadJourneys(NpgsqlDataSource dataSource, TimeProvider clock
     /// interactions add (<see cref="LeadDetails"/>). The touchpoint moves only forward in time: the worker that created
     /// the lead may already have stored a newer interaction than any journey has seen. The channels' first times their transactions noted for these leads (migration 009) go into the
     /// same row update; one a channel transaction still holds is taken by a later save, as that transaction's event follows.
-    /// The plan must not hang on statistics, which autovacuum takes while these tables are small: each table's rows are
-    /// found by primary key (= ANY(@ids)), and the noted times are locked once (the array) and deleted by row id. As a
-    /// semi-join of lead_channel_firsts with itself, the delete rescanned the table for each of its rows once the
-    /// statistics said it was nearly empty: a 15 s save of 420 new leads (bench/README.md, stop 33).
+    /// The plan must not hang on statistics, which autovacuum often takes while these tables are nearly empty. The
+    /// noted times are locked once, into an array, and deleted by row id in one pass: as a semi-join of
+    /// lead_channel_firsts with itself, the delete rescanned the table for each of its rows, a 15 s save of 420 new leads
+    /// (bench/README.md, stop 33). The = ANY(@ids) conditions repeat the joins on purpose, so the planner has each
+    /// table's primary key to use. A noted time a channel transaction rewrote and committed after this statement's
+    /// snapshot is locked in its new version, which this snapshot cannot delete: it stays for a later save.
     /// </summary>
     const string Projection = $"""
         noted AS (
             DELETE FROM lead_channel_firsts n
-            WHERE ctid = ANY(ARRAY(SELECT o.ctid FROM lead_channel_firsts o
-                                   WHERE o.lead_id = ANY(@ids) AND o.lead_id IN (SELECT correlation_id FROM journey)
-                                   FOR UPDATE SKIP LOCKED))
+            WHERE n.ctid = ANY(ARRAY(SELECT o.ctid FROM lead_channel_firsts o
+                                     WHERE o.lead_id = ANY(@ids) AND o.lead_id IN (SELECT correlation_id FROM journey)
+                                     FOR UPDATE SKIP LOCKED))
             RETURNING n.lead_id, n.channel, n.first_at),
         lead AS (
             UPDATE all_leads l
