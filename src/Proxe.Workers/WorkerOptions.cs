@@ -14,8 +14,8 @@ public sealed class WorkerOptions
     /// <summary>
     /// Messages taken in one batch (a channel's messages, or the lead-journey's events), and a channel's interactions
     /// recorded in one transaction, at most. Under load a transaction's own costs (its new customers' short one, the
-    /// locks, a statement per write, the commit, its event to the journey) are shared by more interactions: 250 against
-    /// 100 cost PostgreSQL 0.16–0.17 ms per webhook flat out against 0.17–0.23 (bench/README.md, "2026-12-07 (stop 35)").
+    /// locks, a statement per write, the commit, its event to the journey) are shared by more interactions: flat out,
+    /// 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100 (bench/README.md, "2026-12-07 (stop 35)").
     /// At moderate rates a batch fills by time first and stays smaller.
     /// </summary>
     [Range(1, 1000)]
