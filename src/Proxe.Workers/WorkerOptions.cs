@@ -15,8 +15,10 @@ public sealed class WorkerOptions
     /// Messages taken in one batch (a channel's messages, or the lead-journey's events), and a channel's interactions
     /// recorded in one transaction, at most. Under load a transaction's own costs (its new customers' short one, the
     /// locks, a statement per write, the commit, its event to the journey) are shared by more interactions: flat out,
-    /// 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100 (bench/README.md, "2026-12-07 (stop 35)").
-    /// At moderate rates a batch fills by time first and stays smaller.
+    /// 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100, ranges that overlap on a noisy machine
+    /// (bench/README.md, "2026-12-07 (stop 35)"). A batch fills for <see cref="BatchTimeLimit"/> first, so the limit
+    /// binds only when a channel brings more than it in that time. Each endpoint holds up to this many unacknowledged
+    /// messages, each of up to 200 interactions: size a replica's memory for a backlog of full ones.
     /// </summary>
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 250;
