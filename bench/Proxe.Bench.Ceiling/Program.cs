@@ -17,7 +17,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of the generated work
 var concurrency = new Option<string>("--concurrency") { Description = "Comma-separated connection counts to measure.", DefaultValueFactory = _ => "1,4,16,32" };
 var batch = new Option<string>("--batch")
 {
-    Description = "Comma-separated batch sizes to measure: consecutive interactions of one channel recorded in one transaction (the workers' Proxe:Workers:BatchMessageLimit; 1 = one interaction per transaction).",
+    Description = "Comma-separated batch sizes to measure: consecutive interactions of one channel recorded in one transaction (the workers' Proxe:Workers:TransactionInteractionLimit; 1 = one interaction per transaction).",
     DefaultValueFactory = _ => "1,100",
 };
 var journey = new Option<string>("--journey")

@@ -37,6 +37,9 @@ public sealed record FaultSettings
     public TimeSpan Backlog { get; init; } = TimeSpan.FromSeconds(60);
     public string BacklogChannel { get; init; } = "web";
 
+    /// <summary>Interactions queued in full messages while the workers are down in 'full'.</summary>
+    public int FullBacklog { get; init; } = 240_000;
+
     /// <summary>Longest wait for the queues to empty after a fault.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

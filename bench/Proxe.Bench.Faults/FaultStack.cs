@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Proxe.Database;
 
@@ -32,6 +33,12 @@ public sealed class FaultStack : IAsyncDisposable
     public ServiceProcess Workers { get; private set; } = null!;
     public Uri PublicBaseUrl => Gateway.BaseAddress;
 
+    /// <summary>
+    /// The workers' memory limit in deploy/k8s/workers.yaml. They run with the GC heap limit .NET takes in a container
+    /// of that limit (75 % of it), so every fault runs them within the memory they have in production.
+    /// </summary>
+    public long WorkersMemoryLimit { get; }
+
     public FaultStack(FaultSettings settings)
     {
         _settings = settings;
@@ -40,6 +47,16 @@ public sealed class FaultStack : IAsyncDisposable
         StateDirectory = Path.Combine(_root, ".proxe", "stacks", settings.StackName);
         AdminConnectionString = $"Host=127.0.0.1;Port={settings.PostgresPort};Database=proxe;Username=postgres;Password=postgres;Timeout=5";
         Broker = new Broker(settings.ManagementPort, settings.AmqpPort, Vhost);
+        WorkersMemoryLimit = ReadWorkersMemoryLimit(_root);
+    }
+
+    static long ReadWorkersMemoryLimit(string root)
+    {
+        var manifest = Path.Combine(root, "deploy", "k8s", "workers.yaml");
+        var limit = Regex.Match(File.ReadAllText(manifest), @"limits:\s*\{\s*memory:\s*(\d+)Mi\s*\}");
+        return limit.Success
+            ? long.Parse(limit.Groups[1].Value, CultureInfo.InvariantCulture) * 1024 * 1024
+            : throw new InvalidOperationException($"No memory limit (limits: {{ memory: NMi }}) in {manifest}.");
     }
 
     static string Token() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -103,6 +120,7 @@ public sealed class FaultStack : IAsyncDisposable
             {
                 ["ConnectionStrings__Proxe"] = $"Host=127.0.0.1;Port={_settings.PostgresPort};Database=proxe;Username=proxe_app;" +
                                                $"Password={_appPassword};Options=-c role=proxe_ingest;Max Auto Prepare=64",
+                ["DOTNET_GCHeapHardLimit"] = (WorkersMemoryLimit / 4 * 3).ToString("X", CultureInfo.InvariantCulture),
             },
             Path.Combine(logs, "Workers.log"));
 

@@ -1,7 +1,11 @@
+using Npgsql;
+using Proxe.Contracts;
+using Proxe.Messaging;
+
 namespace Proxe.Bench.Faults;
 
 /// <summary>What a fault needs while it runs: the stack, the load, the run's settings and a log line writer.</summary>
-public sealed record FaultContext(FaultStack Stack, Traffic Traffic, FaultSettings Settings, CancellationToken CancellationToken)
+public sealed record FaultContext(FaultStack Stack, NpgsqlDataSource Database, Traffic Traffic, FaultSettings Settings, CancellationToken CancellationToken)
 {
     public void Log(string line) => Console.WriteLine($"[faults]   {DateTimeOffset.UtcNow:HH:mm:ss} {line}");
 }
@@ -11,7 +15,9 @@ public sealed record FaultContext(FaultStack Stack, Traffic Traffic, FaultSettin
 /// died with SIGKILL, a pid changed, the broker did not answer) and throws <see cref="FaultNotCausedException"/> when
 /// it did not, so a run cannot pass without its faults.
 /// </summary>
-public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, int ExpectedSeconds, Func<FaultContext, Task<IReadOnlyList<string>>> InjectAsync)
+/// <param name="Bulk">Interactions the fault posts at once (<see cref="Traffic.PostBulkAsync"/>), beside the steady load.</param>
+public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, int ExpectedSeconds, Func<FaultContext, Task<IReadOnlyList<string>>> InjectAsync,
+    int Bulk = 0)
 {
     public static IReadOnlyList<Fault> All(FaultSettings s) =>
     [
@@ -26,6 +32,8 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
             60 + (int)s.SpoolOutage.TotalSeconds, SpooledGatewayKillAsync),
         new("backlog", $"{s.BacklogChannel} consumers get nothing for {s.Backlog.TotalSeconds:0} s while the other channels flow", false,
             40 + (int)s.Backlog.TotalSeconds, BacklogAsync),
+        new("full", $"kill -9 the workers, queue {s.FullBacklog:N0} interactions in full messages, restart the workers within deploy/k8s's memory limit",
+            false, 90, FullBacklogAsync, s.FullBacklog),
     ];
 
     static Func<FaultContext, Task<IReadOnlyList<string>>> One(Func<FaultContext, Task<string>> inject) => async c => [await inject(c)];
@@ -165,6 +173,63 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
             throw new FaultNotCausedException("No Twilio callback was sent during the outage.");
         return evidence;
     }
+
+    /// <summary>
+    /// A replica taking over a backlog of the largest messages (the spool's drain and big posts make them) must record
+    /// it within the memory deploy/k8s gives it: a batch is held in memory whole, and a replica that runs out dies on
+    /// every restart, leaving the backlog for a person.
+    /// </summary>
+    static async Task<IReadOnlyList<string>> FullBacklogAsync(FaultContext c)
+    {
+        var evidence = new List<string> { await c.Stack.Workers.KillAsync() };
+        c.Log(evidence[^1]);
+        var bulk = await c.Traffic.PostBulkAsync(c.Settings.FullBacklog, c.CancellationToken);
+        var posted = bulk.Count;
+        var queued = ChannelMessages(await c.Stack.Broker.ExactQueuesAsync(c.CancellationToken));
+        evidence.Add($"{posted:N0} interactions accepted in posts of one channel's 100 ({c.Traffic.Bulk}): {queued:N0} messages wait in the channel queues, " +
+                     $"{posted / (double)Math.Max(1, queued):0} interactions a message");
+        c.Log(evidence[^1]);
+        if (queued == 0 || posted / queued < 100)
+            throw new FaultNotCausedException("The channel queues did not fill with full messages.");
+
+        c.Stack.Workers.Start();
+        var started = DateTimeOffset.UtcNow;
+        evidence.Add(await ReadyAsync(c, c.Stack.Workers));
+        var pid = c.Stack.Workers.Pid;
+        var lastLog = started;
+        while (await NotRecordedAsync(c, bulk) is var left and not 0)
+        {
+            if (DateTimeOffset.UtcNow - lastLog >= TimeSpan.FromSeconds(10))
+            {
+                lastLog = DateTimeOffset.UtcNow;
+                c.Log($"draining: {left:N0} of them not yet recorded, the workers' peak memory {c.Stack.Workers.PeakMemoryBytes() / Mebibyte:N0} MiB");
+            }
+            if (pid is null || c.Stack.Workers.Pid != pid)
+                throw new InvalidOperationException($"the workers (pid {pid}) exited while draining the backlog; see Workers.log");
+            if (DateTimeOffset.UtcNow - started > c.Settings.DrainTimeout)
+                throw new InvalidOperationException($"the workers did not drain the backlog within {c.Settings.DrainTimeout.TotalSeconds:0} s");
+            await Task.Delay(TimeSpan.FromSeconds(1), c.CancellationToken);
+        }
+        var peak = c.Stack.Workers.PeakMemoryBytes() ?? throw new InvalidOperationException("the workers exited after draining the backlog");
+        evidence.Add($"the workers (pid {pid}) recorded them in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s, peak resident memory " +
+                     $"{peak / Mebibyte:N0} MiB, limit {c.Stack.WorkersMemoryLimit / Mebibyte:N0} MiB");
+        c.Log(evidence[^1]);
+        if (peak > c.Stack.WorkersMemoryLimit)
+            throw new InvalidOperationException($"the workers needed more memory than deploy/k8s gives them: {evidence[^1]}");
+        return evidence;
+    }
+
+    const long Mebibyte = 1024 * 1024;
+
+    static async Task<int> NotRecordedAsync(FaultContext c, IReadOnlyCollection<EventKey> events)
+    {
+        var recorded = await Audit.RecordedAsync(c.Database, c.Traffic, c.CancellationToken);
+        return events.Count(key => !recorded.Contains(key));
+    }
+
+    /// <summary>Messages in the four channel queues; -1 while the broker does not answer.</summary>
+    static long ChannelMessages(IReadOnlyList<QueueState>? queues) =>
+        queues is null ? -1 : queues.Where(q => Channels.All.Any(channel => q.Name == MessagingTopology.QueueFor(channel))).Sum(q => q.Messages);
 
     static async Task<IReadOnlyList<string>> BacklogAsync(FaultContext c)
     {

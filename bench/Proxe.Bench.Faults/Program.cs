@@ -17,6 +17,7 @@ var outage = new Option<int>("--outage") { Description = "Seconds RabbitMQ stays
 var spoolOutage = new Option<int?>("--spool-outage") { Description = "Seconds RabbitMQ stays down around the gateway's kill in (g) (default 30; --short 16)." };
 var gap = new Option<int>("--gap") { Description = "(f): seconds between the workers' restart and the broker restart.", DefaultValueFactory = _ => 6 };
 var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 15)." };
+var fullBacklog = new Option<int>("--full-backlog") { Description = "Interactions queued in full messages in 'full'.", DefaultValueFactory = _ => 240_000 };
 var backlogChannel = new Option<string>("--backlog-channel") { Description = "The channel held back in 'backlog'.", DefaultValueFactory = _ => Channels.Web };
 var drainTimeout = new Option<int?>("--drain-timeout") { Description = "Longest wait, in seconds, for the queues to empty after a fault (default 300; --short 90)." };
 var stallTimeout = new Option<int?>("--stall-timeout") { Description = "Stop waiting when nothing moves for this many seconds (default 90; --short 30)." };
@@ -34,7 +35,7 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 20_261_202, De
 var root = new RootCommand("PROXe fault tests: runs its own PostgreSQL, RabbitMQ, gateway and workers, causes each fault under load and " +
                            "accounts for every accepted event. Exit 0 only when every figure that must be zero is zero.")
 {
-    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, backlogChannel, drainTimeout,
+    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, fullBacklog, backlogChannel, drainTimeout,
     stallTimeout, readyTimeout, pgPort, amqpPort, managementPort, distPort, gatewayPort, workersPort, stack, spoolSetting, seed,
 };
 
@@ -73,6 +74,7 @@ root.SetAction(async (parse, cancellationToken) =>
         QuickSuccessionGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
         Backlog = Seconds(backlog, 60, 15),
         BacklogChannel = parse.GetValue(backlogChannel)!,
+        FullBacklog = parse.GetValue(fullBacklog),
         DrainTimeout = Seconds(drainTimeout, 300, 90),
         StallTimeout = Seconds(stallTimeout, 90, 30),
         ReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),

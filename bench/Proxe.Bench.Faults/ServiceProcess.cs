@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 
 namespace Proxe.Bench.Faults;
@@ -68,6 +69,15 @@ public sealed class ServiceProcess(string name, string projectDirectory, string 
         if (process.ExitCode != 128 + 9)
             throw new FaultNotCausedException($"{name} (pid {pid}) exited with {process.ExitCode}, not 137 (SIGKILL).");
         return $"{name} pid {pid} killed (exit 137)";
+    }
+
+    /// <summary>The running process's peak resident memory (VmHWM); null when it is not running.</summary>
+    public long? PeakMemoryBytes()
+    {
+        if (Pid is not { } pid)
+            return null;
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>Polls /health/{kind} until it answers 200; false after the timeout.</summary>

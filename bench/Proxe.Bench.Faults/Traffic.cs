@@ -69,19 +69,23 @@ public sealed class Traffic : IAsyncDisposable
 
     public AnswerCounts Interactions { get; } = new();
     public AnswerCounts Twilio { get; } = new();
+
+    /// <summary>Posts of <see cref="PostBulkAsync"/>.</summary>
+    public AnswerCounts Bulk { get; } = new();
     public bool Exhausted { get; private set; }
 
     /// <summary>The Twilio callbacks' external ids start with it ("{CallSid}:status:0").</summary>
     public string CallSidPrefix => $"CA{Run.Id}";
 
-    public Traffic(FaultStack stack, FaultSettings settings, int seed, int expectedSeconds)
+    /// <param name="bulk">Interactions the fault posts at once (<see cref="PostBulkAsync"/>), beside the steady load.</param>
+    public Traffic(FaultStack stack, FaultSettings settings, int seed, int expectedSeconds, int bulk = 0)
     {
         _stack = stack;
         _settings = settings;
         _random = new Random(seed);
         Run = BenchRun.New();
         Leads = settings.LeadsPerFault;
-        var count = Math.Max(1000, (int)(settings.Rate * expectedSeconds));
+        var count = Math.Max(1000, (int)(settings.Rate * expectedSeconds)) + bulk;
         var workload = Workload.Workload.Generate(Run, new WorkloadOptions { Interactions = count, Leads = Leads, Seed = seed }, DateTimeOffset.UtcNow);
         _items = OutOfOrder(workload.Items, settings.OutOfOrder, _random);
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
@@ -139,11 +143,40 @@ public sealed class Traffic : IAsyncDisposable
             Posted.TryAdd(key, item.Lead);
             var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(item.Request, Json));
             body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            await SendAsync(Interactions, key, item.Lead, () => _http.PostAsync("/v1/interactions", body, CancellationToken.None));
+            await SendAsync(Interactions, [(key, item.Lead)], () => _http.PostAsync("/v1/interactions", body, CancellationToken.None));
         }
     }
 
-    async Task SendAsync(AnswerCounts counts, EventKey key, int lead, Func<Task<HttpResponseMessage>> send)
+    /// <summary>
+    /// Posts the workload's next <paramref name="count"/> interactions at once, redeliveries left out, as a client
+    /// catching up does: one channel's in each post of <see cref="InteractionMapper.MaxBatch"/>, 16 posts at a time, so
+    /// the gateway fills its messages up to their maximum. Returns the interactions that got a 2xx.
+    /// </summary>
+    public async Task<IReadOnlyCollection<EventKey>> PostBulkAsync(int count, CancellationToken cancellationToken)
+    {
+        var first = Interlocked.Add(ref _next, count) - count + 1;
+        var posts = _items.Skip(first).Take(count).Where(item => !item.IsRepeat)
+            .OrderBy(item => item.Request.Channel, StringComparer.Ordinal)
+            .Chunk(InteractionMapper.MaxBatch)
+            .ToList();
+        var accepted = new ConcurrentBag<EventKey>();
+        await Parallel.ForEachAsync(posts, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (post, _) =>
+        {
+            var events = post.Select(item => (Key: new EventKey(item.Request.Channel!, item.Request.ExternalEventId!), item.Lead)).ToList();
+            foreach (var (key, lead) in events)
+                Posted.TryAdd(key, lead);
+            var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(
+                new InteractionBatchRequest { Interactions = post.Select(item => item.Request).ToList() }, Json));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (await SendAsync(Bulk, events, () => _http.PostAsync("/v1/interactions", body, CancellationToken.None)))
+                foreach (var (key, _) in events)
+                    accepted.Add(key);
+        });
+        return accepted;
+    }
+
+    /// <summary>Sends one post of <paramref name="events"/>, counts its answer and remembers them as accepted on a 2xx; true on a 2xx.</summary>
+    async Task<bool> SendAsync(AnswerCounts counts, IReadOnlyList<(EventKey Key, int Lead)> events, Func<Task<HttpResponseMessage>> send)
     {
         Interlocked.Increment(ref counts.Sent);
         try
@@ -151,20 +184,24 @@ public sealed class Traffic : IAsyncDisposable
             using var response = await send();
             if (response.IsSuccessStatusCode)
             {
-                Accepted.TryAdd(key, lead);
+                foreach (var (key, lead) in events)
+                    Accepted.TryAdd(key, lead);
                 Interlocked.Increment(ref counts.Succeeded);
+                return true;
             }
             else
             {
                 counts.Refused.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
-                    Console.WriteLine($"[faults]   {(int)response.StatusCode} for {key.Channel} {key.ExternalId}: {await response.Content.ReadAsStringAsync()}");
+                    Console.WriteLine($"[faults]   {(int)response.StatusCode} for {events[0].Key.Channel} {events[0].Key.ExternalId}" +
+                                      (events.Count > 1 ? $" and {events.Count - 1} more" : "") + $": {await response.Content.ReadAsStringAsync()}");
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
             Interlocked.Increment(ref counts.Unanswered);
         }
+        return false;
     }
 
     /// <summary>Starts Twilio status callbacks ("completed", one call each, from the workload's customers).</summary>
@@ -217,7 +254,7 @@ public sealed class Traffic : IAsyncDisposable
         var key = new EventKey(Channels.Voice, $"{callSid}:status:0");
         Posted.TryAdd(key, lead);
         var url = new Uri(_stack.PublicBaseUrl, TwilioStatusPath).ToString();
-        await SendAsync(Twilio, key, lead, () =>
+        await SendAsync(Twilio, [(key, lead)], () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, TwilioStatusPath) { Content = new FormUrlEncodedContent(fields) };
             request.Headers.Add("X-Twilio-Signature", TwilioSignature(url, fields, _stack.TwilioAuthToken));

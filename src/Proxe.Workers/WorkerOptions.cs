@@ -12,16 +12,23 @@ public sealed class WorkerOptions
     public int PrefetchCount { get; init; } = 32;
 
     /// <summary>
-    /// Messages taken in one batch (a channel's messages, or the lead-journey's events), and a channel's interactions
-    /// recorded in one transaction, at most. Under load a transaction's own costs (its new customers' short one, the
-    /// locks, a statement per write, the commit, its event to the journey) are shared by more interactions: flat out,
-    /// 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100, ranges that overlap on a noisy machine
-    /// (bench/README.md, "2026-12-07 (stop 35)"). A batch fills for <see cref="BatchTimeLimit"/> first, so the limit
-    /// binds only when a channel brings more than it in that time. Each endpoint holds up to this many unacknowledged
-    /// messages, each of up to 200 interactions: size a replica's memory for a backlog of full ones.
+    /// Messages taken in one batch, at most: a channel's messages, or the lead-journey's events. A batch is held in memory
+    /// whole, and a channel's message carries up to 200 interactions when the spool's drain or large <c>/v1</c> posts fill
+    /// them, so a replica draining a backlog of full messages holds up to four channels × this × 200 interactions: with
+    /// 250 a replica ran out of deploy/k8s's 768Mi in seconds (bench/README.md, "2026-12-07 (stop 36)"). At the rates
+    /// measured a batch fills for <see cref="BatchTimeLimit"/> with fewer messages than this.
     /// </summary>
     [Range(1, 1000)]
-    public int BatchMessageLimit { get; init; } = 250;
+    public int BatchMessageLimit { get; init; } = 50;
+
+    /// <summary>
+    /// A channel's interactions recorded in one transaction, at most. Under load a transaction's own costs (its new
+    /// customers' short one, the locks, a statement per write, the commit, its event to the journey) are shared by more
+    /// interactions: flat out, 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100, ranges that
+    /// overlap on a noisy machine (bench/README.md, "2026-12-07 (stop 35)").
+    /// </summary>
+    [Range(1, 10_000)]
+    public int TransactionInteractionLimit { get; init; } = 250;
 
     /// <summary>
     /// How long a batch waits to fill after its first message. Fuller batches cost less CPU per interaction everywhere,

@@ -8,7 +8,7 @@ namespace Proxe.Workers.Interactions;
 
 /// <summary>
 /// Records a batch — interactions alone or in the gateway's shared messages — in transactions of at most
-/// BatchMessageLimit interactions; after each, publishes its InteractionBatchRecorded (each lead's interactions): only
+/// TransactionInteractionLimit interactions; after each, publishes its InteractionBatchRecorded (each lead's interactions): only
 /// after the commit, and also for duplicates, so a crash between commit and publish heals on redelivery. No outbox: when some interactions are refused, the events of those
 /// recorded must still leave, while the culprits go on to _error alone: a single delivery by failing the batch for it,
 /// an interaction of a bundle by being published alone (it then fails on its own, with its own retries and fault headers).
@@ -24,14 +24,14 @@ public abstract class InteractionBatchConsumer(InteractionRecorder recorder, Ses
     }
 
     /// <summary>
-    /// In transactions of at most <see cref="WorkerOptions.BatchMessageLimit"/> interactions, as for single ones. A culprit
+    /// In transactions of at most <see cref="WorkerOptions.TransactionInteractionLimit"/> interactions, as for single ones. A culprit
     /// is published alone before the batch is acknowledged; should the batch be tried again after that, it is published
     /// again, and may reach _error twice (replaying either is harmless).
     /// </summary>
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionsReceived>> context)
     {
         var refused = new List<ChannelInteractionReceived>();
-        foreach (var part in context.Message.SelectMany(delivery => delivery.Message.Interactions).Chunk(options.Value.BatchMessageLimit))
+        foreach (var part in context.Message.SelectMany(delivery => delivery.Message.Interactions).Chunk(options.Value.TransactionInteractionLimit))
         {
             var outcome = await RecordAsync(context, part);
             refused.AddRange(part.Where(interaction => outcome.Refused.ContainsKey(interaction.InteractionId)));

@@ -1,0 +1,29 @@
+using static Proxe.Workers.Tests.Make;
+
+namespace Proxe.Workers.Tests;
+
+/// <summary>The worker with transactions of at most three interactions.</summary>
+public sealed class SmallTransactionsWorkerHost : WorkerHost
+{
+    protected override IEnumerable<(string Key, string Value)> Settings => [("Proxe:Workers:TransactionInteractionLimit", "3")];
+}
+
+public sealed class TransactionLimitTests(SmallTransactionsWorkerHost host) : IClassFixture<SmallTransactionsWorkerHost>
+{
+    [Fact]
+    public async Task A_message_with_more_interactions_than_a_transaction_takes_is_recorded_in_several_transactions()
+    {
+        var brand = Brand("txlimit");
+        var interactions = Enumerable.Range(0, 7)
+            .Select(i => Web(brand, $"s{i}", $"m{i}", T0.AddMinutes(i), Person($"+6149157210{i}"), Text($"hello {i}")))
+            .ToArray();
+
+        await host.PublishBundleAsync(interactions);
+
+        await host.WaitForJourneyCountAsync(brand, 7);
+        // Rows written by one transaction share its id (xmin).
+        var transactions = await host.RowsAsync(
+            "SELECT count(*) AS rows FROM messages WHERE brand = @brand GROUP BY xmin::text::bigint ORDER BY xmin::text::bigint", ("brand", brand));
+        Assert.Equal([3L, 3L, 1L], transactions.Select(transaction => (long)transaction["rows"]!));
+    }
+}
