@@ -4,7 +4,7 @@ using Proxe.Messaging;
 namespace Proxe.Bench.Faults;
 
 public sealed record FaultResult(
-    Fault Fault, string? NotCaused, IReadOnlyList<string> Evidence, AuditResult Audit, AnswerCounts Interactions, AnswerCounts Twilio,
+    Fault Fault, string? NotCaused, string? Failed, IReadOnlyList<string> Evidence, AuditResult Audit, AnswerCounts Interactions, AnswerCounts Twilio,
     int Lost, int Late, IReadOnlyList<QueueState> LateQueues, long NewDeadLettered, IReadOnlyList<string> WithoutConsumer, string WaitOutcome)
 {
     /// <summary>Every reason the fault did not pass; empty means it passed.</summary>
@@ -15,6 +15,8 @@ public sealed record FaultResult(
             var failures = new List<string>();
             if (NotCaused is not null)
                 failures.Add($"fault not caused: {NotCaused}");
+            if (Failed is not null)
+                failures.Add(Failed);
             if (Audit.Accepted == 0)
                 failures.Add("nothing was accepted, so nothing was tested");
             if (Lost > 0)
@@ -62,7 +64,8 @@ public static class FaultRun
     {
         var faults = Fault.All(settings).Where(f => settings.Faults.Contains(f.Id)).ToList();
         var results = new List<FaultResult>();
-        IReadOnlyList<string> missingMetrics;
+        IReadOnlyList<string> missingMetrics = [];
+        string? broken = null;
         await using (var stack = new FaultStack(settings))
         {
             try
@@ -88,15 +91,22 @@ public static class FaultRun
                 catch (InvalidOperationException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     // A service that dies on every start (out of memory on its backlog, say) leaves nothing to measure.
-                    Console.WriteLine($"[faults] FAIL: ({faults[i].Id}) left the stack broken: {ex.Message}");
-                    return 1;
+                    broken = $"({faults[i].Id}) left the stack broken: {ex.Message}";
+                    Console.WriteLine($"[faults] FAIL: {broken}");
+                    break;
                 }
             }
 
-            missingMetrics = await MetricsCheck.MissingAsync(settings, cancellationToken);
+            if (broken is null)
+                missingMetrics = await MetricsCheck.MissingAsync(settings, cancellationToken);
         }
 
         PrintSummary(results);
+        if (broken is not null)
+        {
+            Console.WriteLine($"[faults] FAIL: {broken}; the faults after it did not run");
+            return 1;
+        }
         Console.WriteLine(missingMetrics.Count == 0
             ? "[faults] metrics: every series the alerts need is on the workers' and the gateway's /metrics"
             : $"[faults] FAIL: metrics missing: {string.Join(", ", missingMetrics)}");
@@ -121,7 +131,7 @@ public static class FaultRun
         traffic.Start();
         await Task.Delay(settings.Warmup, cancellationToken);
 
-        string? notCaused = null;
+        string? notCaused = null, failed = null;
         IReadOnlyList<string> evidence = [];
         try
         {
@@ -130,6 +140,10 @@ public static class FaultRun
         catch (FaultNotCausedException ex)
         {
             notCaused = ex.Message;
+        }
+        catch (FaultFailedException ex)
+        {
+            failed = ex.Message;
         }
         catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -162,7 +176,7 @@ public static class FaultRun
         var withoutConsumer = Broker.EndpointQueues
             .Where(name => queues.FirstOrDefault(q => q.Name == name) is not { Consumers: > 0 })
             .ToList();
-        return new FaultResult(fault, notCaused, evidence, audit, traffic.Interactions, traffic.Twilio,
+        return new FaultResult(fault, notCaused, failed, evidence, audit, traffic.Interactions, traffic.Twilio,
             audit.Missing.Values.Sum() - late, late, lateQueues, Broker.DeadLettered(queues) - deadBefore, withoutConsumer, outcome);
     }
 

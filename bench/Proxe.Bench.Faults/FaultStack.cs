@@ -37,7 +37,7 @@ public sealed class FaultStack : IAsyncDisposable
     /// The workers' memory limit in deploy/k8s/workers.yaml. They run with the GC heap limit .NET takes in a container
     /// of that limit (75 % of it), so every fault runs them within the memory they have in production.
     /// </summary>
-    public long WorkersMemoryLimit { get; }
+    public long WorkersMemoryLimit { get; private set; }
 
     public FaultStack(FaultSettings settings)
     {
@@ -47,7 +47,6 @@ public sealed class FaultStack : IAsyncDisposable
         StateDirectory = Path.Combine(_root, ".proxe", "stacks", settings.StackName);
         AdminConnectionString = $"Host=127.0.0.1;Port={settings.PostgresPort};Database=proxe;Username=postgres;Password=postgres;Timeout=5";
         Broker = new Broker(settings.ManagementPort, settings.AmqpPort, Vhost);
-        WorkersMemoryLimit = ReadWorkersMemoryLimit(_root);
     }
 
     static long ReadWorkersMemoryLimit(string root)
@@ -82,6 +81,7 @@ public sealed class FaultStack : IAsyncDisposable
             if (!File.Exists(dll))
                 throw new InvalidOperationException($"{dll} is missing: build with `dotnet build -c {configuration} bench/Proxe.Bench.Faults`.");
 
+        WorkersMemoryLimit = ReadWorkersMemoryLimit(_root);
         _started = true;
         Console.WriteLine($"[faults] starting the fault stack '{_settings.StackName}': PostgreSQL {_settings.PostgresPort}, RabbitMQ {_settings.AmqpPort} " +
                           $"(management {_settings.ManagementPort}), data {StateDirectory}");

@@ -76,8 +76,15 @@ public sealed class ServiceProcess(string name, string projectDirectory, string 
     {
         if (Pid is not { } pid)
             return null;
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null; // it exited meanwhile
+        }
     }
 
     /// <summary>Polls /health/{kind} until it answers 200; false after the timeout.</summary>
@@ -143,3 +150,6 @@ public sealed class ServiceProcess(string name, string projectDirectory, string 
 
 /// <summary>The fault did not happen as intended (nothing died, the broker stayed up): the run cannot pass.</summary>
 public sealed class FaultNotCausedException(string message) : Exception(message);
+
+/// <summary>The fault happened and the stack did not come through it as it must.</summary>
+public sealed class FaultFailedException(string message) : Exception(message);

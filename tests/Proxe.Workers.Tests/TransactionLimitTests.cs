@@ -21,9 +21,30 @@ public sealed class TransactionLimitTests(SmallTransactionsWorkerHost host) : IC
         await host.PublishBundleAsync(interactions);
 
         await host.WaitForJourneyCountAsync(brand, 7);
-        // Rows written by one transaction share its id (xmin).
-        var transactions = await host.RowsAsync(
-            "SELECT count(*) AS rows FROM messages WHERE brand = @brand GROUP BY xmin::text::bigint ORDER BY xmin::text::bigint", ("brand", brand));
-        Assert.Equal([3L, 3L, 1L], transactions.Select(transaction => (long)transaction["rows"]!));
+        Assert.Equal([3L, 3L, 1L], await RowsPerTransactionAsync(brand));
     }
+
+    [Fact]
+    public async Task A_batch_of_more_single_interactions_than_a_transaction_takes_is_recorded_in_several_transactions()
+    {
+        var brand = Brand("txlimit-single");
+        var interactions = Enumerable.Range(0, 7)
+            .Select(i => Web(brand, $"s{i}", $"m{i}", T0.AddMinutes(i), Person($"+6149157220{i}"), Text($"hello {i}")))
+            .ToArray();
+
+        // Published together, they arrive within one batch's fill time.
+        await host.PublishAsync(interactions);
+
+        await host.WaitForJourneyCountAsync(brand, 7);
+        var transactions = await RowsPerTransactionAsync(brand);
+        Assert.Equal(7L, transactions.Sum());
+        Assert.All(transactions, rows => Assert.InRange(rows, 1L, 3L));
+    }
+
+    /// <summary>Rows written by one transaction share its id (xmin).</summary>
+    async Task<List<long>> RowsPerTransactionAsync(string brand) =>
+        (await host.RowsAsync("SELECT count(*) AS rows FROM messages WHERE brand = @brand GROUP BY xmin::text::bigint ORDER BY xmin::text::bigint",
+            ("brand", brand)))
+        .Select(transaction => (long)transaction["rows"]!)
+        .ToList();
 }

@@ -19,28 +19,37 @@ public abstract class InteractionBatchConsumer(InteractionRecorder recorder, Ses
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionReceived>> context)
     {
         var deliveries = context.Message;
-        var outcome = await RecordAsync(context, deliveries.Select(delivery => delivery.Message).ToList());
-        MessagesRefusedException.ThrowFor(deliveries, delivery => outcome.Refused.GetValueOrDefault(delivery.Message.InteractionId));
+        var refused = await RecordAsync(context, deliveries.Select(delivery => delivery.Message));
+        MessagesRefusedException.ThrowFor(deliveries, delivery => refused.GetValueOrDefault(delivery.Message.InteractionId).Error);
     }
 
     /// <summary>
-    /// In transactions of at most <see cref="WorkerOptions.TransactionInteractionLimit"/> interactions, as for single ones. A culprit
-    /// is published alone before the batch is acknowledged; should the batch be tried again after that, it is published
-    /// again, and may reach _error twice (replaying either is harmless).
+    /// A culprit is published alone before the batch is acknowledged; should the batch be tried again after that, it is
+    /// published again, and may reach _error twice (replaying either is harmless).
     /// </summary>
     public async Task Consume(ConsumeContext<Batch<ChannelInteractionsReceived>> context)
     {
-        var refused = new List<ChannelInteractionReceived>();
-        foreach (var part in context.Message.SelectMany(delivery => delivery.Message.Interactions).Chunk(options.Value.TransactionInteractionLimit))
-        {
-            var outcome = await RecordAsync(context, part);
-            refused.AddRange(part.Where(interaction => outcome.Refused.ContainsKey(interaction.InteractionId)));
-        }
-        await Task.WhenAll(refused.DistinctBy(interaction => interaction.InteractionId)
-            .Select(culprit => context.Publish(culprit, MessagingTopology.ConfigureInteractionPublish, context.CancellationToken)));
+        var refused = await RecordAsync(context, context.Message.SelectMany(delivery => delivery.Message.Interactions));
+        await Task.WhenAll(refused.Values.Select(culprit =>
+            context.Publish(culprit.Interaction, MessagingTopology.ConfigureInteractionPublish, context.CancellationToken)));
     }
 
-    async Task<BatchOutcome> RecordAsync(ConsumeContext context, IReadOnlyList<ChannelInteractionReceived> interactions)
+    /// <summary>In transactions of at most <see cref="WorkerOptions.TransactionInteractionLimit"/> interactions; returns those refused, by id.</summary>
+    async Task<Dictionary<Guid, (ChannelInteractionReceived Interaction, Exception Error)>> RecordAsync(ConsumeContext context,
+        IEnumerable<ChannelInteractionReceived> interactions)
+    {
+        var refused = new Dictionary<Guid, (ChannelInteractionReceived, Exception)>();
+        foreach (var part in interactions.Chunk(options.Value.TransactionInteractionLimit))
+        {
+            var outcome = await RecordTransactionAsync(context, part);
+            foreach (var interaction in part)
+                if (outcome.Refused.TryGetValue(interaction.InteractionId, out var error))
+                    refused.TryAdd(interaction.InteractionId, (interaction, error));
+        }
+        return refused;
+    }
+
+    async Task<BatchOutcome> RecordTransactionAsync(ConsumeContext context, IReadOnlyList<ChannelInteractionReceived> interactions)
     {
         metrics.BatchRecorded(MessagingTopology.QueueFor(sessions.Channel), interactions.Count);
         var outcome = await recorder.RecordBatchAsync(interactions, sessions, context.CancellationToken);
