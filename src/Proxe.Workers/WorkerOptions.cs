@@ -14,9 +14,9 @@ public sealed class WorkerOptions
     /// <summary>
     /// Messages taken in one batch, at most: a channel's messages, or the lead-journey's events. A batch is held in memory
     /// whole, and a channel's message carries up to 200 interactions when the spool's drain or large <c>/v1</c> posts fill
-    /// them, so a replica draining a backlog of full messages holds up to four channels × this × 200 interactions: with
-    /// 250 a replica ran out of deploy/k8s's 768Mi in seconds (bench/README.md, "2026-12-07 (stop 36)"). At the rates
-    /// measured a batch fills for <see cref="BatchTimeLimit"/> with fewer messages than this.
+    /// them: taking over a backlog of such messages, a replica with 250 ran out of deploy/k8s's 768Mi on every start, and
+    /// with 50 it needed 358 MiB of a 384M cgroup (bench/README.md, "2026-12-07 (stop 36)"; the fault tool's "full"
+    /// checks it). 50 against 250 lost no rate in interleaved benchmark runs.
     /// </summary>
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 50;
@@ -24,8 +24,8 @@ public sealed class WorkerOptions
     /// <summary>
     /// A channel's interactions recorded in one transaction, at most. Under load a transaction's own costs (its new
     /// customers' short one, the locks, a statement per write, the commit, its event to the journey) are shared by more
-    /// interactions: flat out, 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100, ranges that
-    /// overlap on a noisy machine (bench/README.md, "2026-12-07 (stop 35)").
+    /// interactions: flat out, 250 cost PostgreSQL 0.16–0.19 ms per webhook against 0.17–0.23 with 100 (batches of as
+    /// many messages then), ranges that overlap on a noisy machine (bench/README.md, "2026-12-07 (stop 35)").
     /// </summary>
     [Range(1, 10_000)]
     public int TransactionInteractionLimit { get; init; } = 250;
