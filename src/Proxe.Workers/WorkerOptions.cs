@@ -16,8 +16,8 @@ public sealed class WorkerOptions
     /// whole, and a channel's message carries up to 200 interactions when the spool's drain or large <c>/v1</c> posts fill
     /// them: taking over a backlog of such messages, a replica with 250 ran out of deploy/k8s's 768Mi on every start, and
     /// with 50 it needed 358 MiB of a 384M cgroup (bench/README.md, "2026-12-07 (stop 36)"; the fault tool's "full"
-    /// checks it). Against 250, 50 lost no rate flat out, and at a fixed 3 300 <c>/v1</c> interactions/s it used less
-    /// CPU and its acks' p99 was lower (same section).
+    /// checks it). Against 250, 50 lost no rate flat out, and did no worse at a fixed 3 300 <c>/v1</c> interactions/s
+    /// (same section).
     /// </summary>
     [Range(1, 1000)]
     public int BatchMessageLimit { get; init; } = 50;
