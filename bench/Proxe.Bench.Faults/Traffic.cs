@@ -72,6 +72,7 @@ public sealed class Traffic : IAsyncDisposable
 
     /// <summary>Posts of <see cref="PostBulkAsync"/>.</summary>
     public AnswerCounts Bulk { get; } = new();
+
     public bool Exhausted { get; private set; }
 
     /// <summary>The Twilio callbacks' external ids start with it ("{CallSid}:status:0").</summary>

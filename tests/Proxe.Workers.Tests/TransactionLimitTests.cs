@@ -1,3 +1,4 @@
+using Proxe.Contracts;
 using static Proxe.Workers.Tests.Make;
 
 namespace Proxe.Workers.Tests;
@@ -14,9 +15,7 @@ public sealed class TransactionLimitTests(SmallTransactionsWorkerHost host) : IC
     public async Task A_message_with_more_interactions_than_a_transaction_takes_is_recorded_in_several_transactions()
     {
         var brand = Brand("txlimit");
-        var interactions = Enumerable.Range(0, 7)
-            .Select(i => Web(brand, $"s{i}", $"m{i}", T0.AddMinutes(i), Person($"+6149157210{i}"), Text($"hello {i}")))
-            .ToArray();
+        var interactions = SevenCustomers(brand, "+6149157210");
 
         await host.PublishBundleAsync(interactions);
 
@@ -28,9 +27,7 @@ public sealed class TransactionLimitTests(SmallTransactionsWorkerHost host) : IC
     public async Task A_batch_of_more_single_interactions_than_a_transaction_takes_is_recorded_in_several_transactions()
     {
         var brand = Brand("txlimit-single");
-        var interactions = Enumerable.Range(0, 7)
-            .Select(i => Web(brand, $"s{i}", $"m{i}", T0.AddMinutes(i), Person($"+6149157220{i}"), Text($"hello {i}")))
-            .ToArray();
+        var interactions = SevenCustomers(brand, "+6149157220");
 
         // Published together, they arrive within one batch's fill time.
         await host.PublishAsync(interactions);
@@ -40,6 +37,11 @@ public sealed class TransactionLimitTests(SmallTransactionsWorkerHost host) : IC
         Assert.Equal(7L, transactions.Sum());
         Assert.All(transactions, rows => Assert.InRange(rows, 1L, 3L));
     }
+
+    static ChannelInteractionReceived[] SevenCustomers(string brand, string phonePrefix) =>
+        Enumerable.Range(0, 7)
+            .Select(i => Web(brand, $"s{i}", $"m{i}", T0.AddMinutes(i), Person($"{phonePrefix}{i}"), Text($"hello {i}")))
+            .ToArray();
 
     /// <summary>Rows written by one transaction share its id (xmin).</summary>
     async Task<List<long>> RowsPerTransactionAsync(string brand) =>
