@@ -16,7 +16,9 @@ source deploy/local/env.sh
 out=$(dotnet build -c Release bench/Proxe.Bench.Load -v q --nologo 2>&1) || { echo "$out" >&2; exit 2; }
 # The load generator stands in for providers calling from other machines: it runs in a session of its own at the
 # gateway's priority (as root), so that its own late starts on this shared box are not counted as the gateway's latency.
-exec_in_session "$PROXE_ANSWER_NICE" dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
+# With inline socket completions each answer is timed on the thread that read it, not after a hand-off to the thread
+# pool (bench/README.md, "2026-12-07 (stop 37)").
+exec_in_session "$PROXE_ANSWER_NICE" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll \
   --gateway "http://127.0.0.1:${PROXE_GATEWAY_PORT:-5080}" --workers "http://127.0.0.1:${PROXE_WORKERS_PORT:-5082}" \
   --amqp-port "${PROXE_AMQP_PORT:-5672}" \
   --db "Host=127.0.0.1;Port=${PROXE_PG_PORT:-5432};Database=proxe;Username=postgres;Password=postgres" \
