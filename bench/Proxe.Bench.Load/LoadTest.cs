@@ -286,16 +286,7 @@ public static class LoadTest
         {
             int index;
             while ((index = Interlocked.Increment(ref next)) < posts.Count && !abort.IsCancellationRequested)
-            {
-                try
-                {
-                    await PostAsync(http, posts[index], index, Stopwatch.GetTimestamp(), stats, abort, cancellationToken);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await FailAsync(stats, abort, index, ex);
-                }
-            }
+                await PostOrFailAsync(http, posts[index], index, Stopwatch.GetTimestamp(), stats, abort, cancellationToken);
         }, CancellationToken.None)));
     }
 
@@ -303,8 +294,8 @@ public static class LoadTest
     /// Open loop: post i is due at start + i / rate, whatever the answers before it do. Latency counts from the due time,
     /// so a post held back because <paramref name="maxInFlight"/> posts are still waiting is not measured as fast
     /// (no coordinated omission); such posts are counted as behind schedule. The posts start from a thread of their own
-    /// that sleeps until each is due: started by a timer through the thread pool, they started up to 5 ms late (p99) on
-    /// this busy machine, and that delay of the generator's counted as the gateway's (bench/README.md, "2026-12-07 (stop 37)").
+    /// that sleeps until each is due: a timer and the thread pool started them later, and that delay of the generator's
+    /// counted as the gateway's (bench/README.md, "2026-12-07 (stop 37)").
     /// </summary>
     static async Task PostAtRateAsync(HttpClient http, List<Post> posts, double postsPerSecond, int maxInFlight, PostStats stats, CancellationTokenSource abort,
         CancellationToken cancellationToken)
@@ -319,9 +310,11 @@ public static class LoadTest
                 for (var index = 0; index < posts.Count && !abort.IsCancellationRequested; index++)
                 {
                     var due = start + (long)(index / postsPerSecond * Stopwatch.Frequency);
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                    if (wait > TimeSpan.Zero)
-                        Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
+                    // In slices, so that a cancelled pass at a low rate does not sleep out a long gap.
+                    for (var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                         wait > TimeSpan.Zero && !abort.IsCancellationRequested;
+                         wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due))
+                        PreciseSleep.For(wait < TimeSpan.FromMilliseconds(100) ? wait : TimeSpan.FromMilliseconds(100));
                     slots.Wait(cancellationToken);
                     _ = PostInSlotAsync(http, posts[index], index, due, stats, abort, slots, cancellationToken);
                 }
@@ -344,15 +337,24 @@ public static class LoadTest
     {
         try
         {
+            await PostOrFailAsync(http, post, index, dueTimestamp, stats, abort, cancellationToken);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    static async Task PostOrFailAsync(HttpClient http, Post post, int index, long dueTimestamp, PostStats stats, CancellationTokenSource abort,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
             await PostAsync(http, post, index, dueTimestamp, stats, abort, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             await FailAsync(stats, abort, index, ex);
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 
