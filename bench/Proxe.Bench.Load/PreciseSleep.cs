@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Proxe.Bench.Load;
 
 /// <summary>
-/// Sleeps to within tens of microseconds on Linux and macOS. <see cref="Thread.Sleep(int)"/> counts whole milliseconds,
+/// Sleeps to well under a millisecond on Linux and macOS. <see cref="Thread.Sleep(int)"/> counts whole milliseconds,
 /// coarser than the 0.6 ms between posts at the webhooks' half rate.
 /// </summary>
 static class PreciseSleep
