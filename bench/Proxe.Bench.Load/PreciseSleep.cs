@@ -14,7 +14,8 @@ static class PreciseSleep
             return;
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
-            Thread.Sleep(duration);
+            // Rounded up: a sleep of 0 ms would have the caller spin until the post is due.
+            Thread.Sleep((int)Math.Ceiling(duration.TotalMilliseconds));
             return;
         }
         // A signal may end the sleep early; the caller measures again.
