@@ -19,7 +19,7 @@ public sealed record CeilingResult(int Concurrency, bool WithJourney, int BatchS
 }
 
 /// <summary>
-/// Runs the workers' own database work straight from N connections, in batches as the channel endpoints take them
+/// Runs the workers' own database work straight from N connections, in transactions as the workers make them
 /// (up to --batch consecutive interactions of one channel): InteractionRecorder.RecordBatchAsync with the channel's
 /// session writer (lead resolution under advisory locks, session upsert, message insert: one transaction per batch),
 /// and optionally the LeadJourney saga's work for the batch's events (LeadJourneys.ApplyAsync: lock the leads, fold,
@@ -79,7 +79,7 @@ public static class CeilingRun
         return new CeilingResult(concurrency, withJourney, batchSize, interactions.Count, clock.Elapsed.TotalSeconds, retries, cpu.Stop());
     }
 
-    /// <summary>Consecutive interactions of one channel, as that channel's queue hands them to its batch consumer.</summary>
+    /// <summary>Consecutive interactions of one channel, as a batch's share of that channel goes to one transaction.</summary>
     static List<List<ChannelInteractionReceived>> Batches(IReadOnlyList<ChannelInteractionReceived> interactions, int batchSize)
     {
         var batches = new List<List<ChannelInteractionReceived>>();

@@ -33,9 +33,11 @@ sealed record Binding(
 /// </summary>
 public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAsyncDisposable
 {
+    /// <summary>Where interactions wait for the workers: the gateway's messages, and each channel's single interactions.</summary>
+    public static readonly IReadOnlyList<string> InteractionQueues = [MessagingTopology.InteractionsQueue, .. Channels.All.Select(MessagingTopology.QueueFor)];
+
     /// <summary>The receive endpoints the workers must always consume from.</summary>
-    public static readonly IReadOnlyList<string> EndpointQueues =
-        [.. Channels.All.Select(MessagingTopology.QueueFor), MessagingTopology.LeadJourneyQueue];
+    public static readonly IReadOnlyList<string> EndpointQueues = [.. InteractionQueues, MessagingTopology.LeadJourneyQueue];
 
     readonly HttpClient _http = CreateClient(managementPort);
     readonly string _vhost = Uri.EscapeDataString(vhost);
@@ -43,7 +45,7 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
     static HttpClient CreateClient(int port)
     {
         // The management API closes a connection idle for 60 s (Cowboy's idle_timeout): a request sent on it just then
-        // fails (the backlog fault holds a channel for exactly 60 s between two calls). Pooled connections are dropped first.
+        // fails (the backlog fault holds the interactions for exactly 60 s between two calls). Pooled connections are dropped first.
         var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20) };
         var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
@@ -94,37 +96,37 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
     public static long Pending(IReadOnlyList<QueueState> queues) => queues.Where(q => !q.IsDeadLetter).Sum(q => q.Messages);
 
     /// <summary>
-    /// Holds a channel back as if its consumers had stopped: its messages go to a side queue instead of its endpoint
-    /// queue (binding the side queue first, so nothing routed in between is dropped; a message routed to both is a
+    /// Holds the gateway's messages back as if the interactions queue's consumers had stopped: they go to a side queue
+    /// instead (binding the side queue first, so nothing routed in between is dropped; a message routed to both is a
     /// redelivery, which the workers must shrug off).
     /// </summary>
-    public async Task<ChannelHold> HoldAsync(string channel, CancellationToken cancellationToken)
+    public async Task<InteractionsHold> HoldAsync(CancellationToken cancellationToken)
     {
-        var queue = MessagingTopology.QueueFor(channel);
+        var queue = MessagingTopology.InteractionsQueue;
         var bindings = await _http.GetFromJsonAsync<List<Binding>>($"bindings/{_vhost}", cancellationToken) ?? [];
-        // The exchange of what the gateway publishes routes by channel, to the endpoint's exchange (MassTransit) or to its queue.
-        var route = bindings.FirstOrDefault(b => b.RoutingKey == channel && b.Source.EndsWith($":{nameof(ChannelInteractionsReceived)}", StringComparison.Ordinal)
-                                                 && b.Destination == queue)
-            ?? throw new InvalidOperationException($"No binding with routing key '{channel}' to {queue}: {string.Join("; ", bindings.Select(b => $"{b.Source}->{b.Destination}:{b.RoutingKey}"))}");
+        // The exchange of what the gateway publishes fans out to the endpoint's exchange (MassTransit) or to its queue.
+        var route = bindings.FirstOrDefault(b => b.Source.EndsWith($":{nameof(InteractionsReceived)}", StringComparison.Ordinal) && b.Destination == queue)
+            ?? throw new InvalidOperationException($"No binding of {nameof(InteractionsReceived)} to {queue}: {string.Join("; ", bindings.Select(b => $"{b.Source}->{b.Destination}:{b.RoutingKey}"))}");
 
-        var hold = new ChannelHold(channel, $"faults-held-{channel}", route.Source, route.Destination, route.DestinationType == "exchange" ? "e" : "q");
+        var hold = new InteractionsHold("faults-held-interactions", route.Source, route.Destination, route.DestinationType == "exchange" ? "e" : "q");
         (await _http.PutAsJsonAsync($"queues/{_vhost}/{hold.HoldQueue}", new { durable = true }, cancellationToken)).EnsureSuccessStatusCode();
         (await _http.PostAsJsonAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/q/{hold.HoldQueue}",
-            new { routing_key = channel }, cancellationToken)).EnsureSuccessStatusCode();
+            new { routing_key = "" }, cancellationToken)).EnsureSuccessStatusCode();
         (await _http.DeleteAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/{hold.DestinationKind}/{Uri.EscapeDataString(hold.Destination)}/{Uri.EscapeDataString(route.PropertiesKey)}",
             cancellationToken)).EnsureSuccessStatusCode();
         return hold;
     }
 
     /// <summary>
-    /// Routes the channel to its endpoint again, then moves what was held into the endpoint queue with a shovel that
-    /// deletes itself when done; returns how many messages were held.
+    /// Routes the gateway's messages to the endpoint again, then moves what was held into the interactions queue with a
+    /// shovel that deletes itself when done; returns how many messages were held.
     /// </summary>
-    public async Task<long> ReleaseAsync(ChannelHold hold, CancellationToken cancellationToken)
+    public async Task<long> ReleaseAsync(InteractionsHold hold, CancellationToken cancellationToken)
     {
         (await _http.PostAsJsonAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/{hold.DestinationKind}/{Uri.EscapeDataString(hold.Destination)}",
-            new { routing_key = hold.Channel }, cancellationToken)).EnsureSuccessStatusCode();
-        (await _http.DeleteAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/q/{hold.HoldQueue}/{Uri.EscapeDataString(hold.Channel)}", cancellationToken))
+            new { routing_key = "" }, cancellationToken)).EnsureSuccessStatusCode();
+        // A binding's properties key is its routing key, "~" when that is empty.
+        (await _http.DeleteAsync($"bindings/{_vhost}/e/{Uri.EscapeDataString(hold.Exchange)}/q/{hold.HoldQueue}/~", cancellationToken))
             .EnsureSuccessStatusCode();
 
         // Nothing consumes the side queue, so its ready count is all it holds.
@@ -135,11 +137,11 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
             value = new Dictionary<string, object>
             {
                 ["src-protocol"] = "amqp091", ["src-uri"] = uri, ["src-queue"] = hold.HoldQueue, ["src-delete-after"] = "queue-length",
-                ["dest-protocol"] = "amqp091", ["dest-uri"] = uri, ["dest-queue"] = MessagingTopology.QueueFor(hold.Channel),
+                ["dest-protocol"] = "amqp091", ["dest-uri"] = uri, ["dest-queue"] = MessagingTopology.InteractionsQueue,
                 ["ack-mode"] = "on-confirm",
             },
         };
-        var name = Uri.EscapeDataString($"faults-release-{hold.Channel}");
+        var name = Uri.EscapeDataString("faults-release-interactions");
         (await _http.PutAsync($"parameters/shovel/{_vhost}/{name}",
             new StringContent(System.Text.Json.JsonSerializer.Serialize(shovel), Encoding.UTF8, "application/json"), cancellationToken)).EnsureSuccessStatusCode();
 
@@ -234,4 +236,4 @@ public sealed class Broker(int managementPort, int amqpPort, string vhost) : IAs
     }
 }
 
-public sealed record ChannelHold(string Channel, string HoldQueue, string Exchange, string Destination, string DestinationKind);
+public sealed record InteractionsHold(string HoldQueue, string Exchange, string Destination, string DestinationKind);

@@ -166,11 +166,12 @@ public static class FaultRun
         var lateQueues = new List<QueueState>();
         foreach (var (channel, missing) in audit.Missing)
         {
-            var queue = queues.FirstOrDefault(q => q.Name == MessagingTopology.QueueFor(channel));
-            if (queue is { Messages: > 0 })
+            // A channel's interactions wait in the interactions queue or, alone, in the channel's own.
+            var waiting = queues.Where(q => q.Messages > 0 && (q.Name == MessagingTopology.InteractionsQueue || q.Name == MessagingTopology.QueueFor(channel))).ToList();
+            if (waiting.Count > 0)
             {
                 late += missing;
-                lateQueues.Add(queue);
+                lateQueues.AddRange(waiting.Where(queue => !lateQueues.Contains(queue)));
             }
         }
         var withoutConsumer = Broker.EndpointQueues

@@ -35,7 +35,6 @@ public sealed record FaultSettings
     public TimeSpan QuickSuccessionGap { get; init; } = TimeSpan.FromSeconds(6);
 
     public TimeSpan Backlog { get; init; } = TimeSpan.FromSeconds(60);
-    public string BacklogChannel { get; init; } = "web";
 
     /// <summary>Interactions queued in full messages while the workers are down in 'full'.</summary>
     public int FullBacklog { get; init; } = 240_000;

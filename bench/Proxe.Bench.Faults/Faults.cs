@@ -1,5 +1,4 @@
 using Npgsql;
-using Proxe.Contracts;
 using Proxe.Gateway.Publishing;
 using Proxe.Messaging;
 
@@ -31,7 +30,7 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
         new("f", $"kill -9 the workers, restart them, restart RabbitMQ {s.QuickSuccessionGap.TotalSeconds:0} s later", false, 60, QuickSuccessionAsync),
         new("g", "stop RabbitMQ, kill -9 the gateway while it holds spooled events, restart it, start RabbitMQ", true,
             60 + (int)s.SpoolOutage.TotalSeconds, SpooledGatewayKillAsync),
-        new("backlog", $"{s.BacklogChannel} consumers get nothing for {s.Backlog.TotalSeconds:0} s while the other channels flow", false,
+        new("backlog", $"the interactions queue's consumers get nothing for {s.Backlog.TotalSeconds:0} s, then the held messages at once", false,
             40 + (int)s.Backlog.TotalSeconds, BacklogAsync),
         new("full", $"kill -9 the workers, post {s.FullBacklog:N0} interactions at once (less redeliveries), restart the workers within deploy/k8s's memory limit",
             false, 90, FullBacklogAsync, s.FullBacklog),
@@ -185,14 +184,14 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
         var evidence = new List<string> { await c.Stack.Workers.KillAsync() };
         c.Log(evidence[^1]);
         var bulk = await c.Traffic.PostBulkAsync(c.Settings.FullBacklog, c.CancellationToken);
-        var queued = ChannelMessages(await c.Stack.Broker.ExactQueuesAsync(c.CancellationToken));
+        var queued = InteractionMessages(await c.Stack.Broker.ExactQueuesAsync(c.CancellationToken));
         var perMessage = bulk.Count / (double)Math.Max(1, queued);
-        evidence.Add($"{bulk.Count:N0} interactions accepted in posts of 100, sorted by channel ({c.Traffic.Bulk}): {queued:N0} messages wait in the " +
-                     $"channel queues, {perMessage:0} interactions a message (at most {InteractionBundler.MaxInteractionsPerMessage})");
+        evidence.Add($"{bulk.Count:N0} interactions accepted in posts of 100 ({c.Traffic.Bulk}): {queued:N0} messages wait in the " +
+                     $"workers' queues, {perMessage:0} interactions a message (at most {InteractionBundler.MaxInteractionsPerMessage})");
         c.Log(evidence[^1]);
         // The steady load's single interactions share some of the messages, so not every one is full.
         if (perMessage < InteractionBundler.MaxInteractionsPerMessage / 2.0)
-            throw new FaultNotCausedException("The channel queues did not fill with full messages.");
+            throw new FaultNotCausedException("The workers' queues did not fill with full messages.");
 
         c.Stack.Workers.Start();
         var started = DateTimeOffset.UtcNow;
@@ -240,14 +239,14 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
         }
     }
 
-    /// <summary>Messages in the four channel queues; -1 while the broker does not answer.</summary>
-    static long ChannelMessages(IReadOnlyList<QueueState>? queues) =>
-        queues is null ? -1 : queues.Where(q => Channels.All.Any(channel => q.Name == MessagingTopology.QueueFor(channel))).Sum(q => q.Messages);
+    /// <summary>Messages in the interactions queue and the four channel queues; -1 while the broker does not answer.</summary>
+    static long InteractionMessages(IReadOnlyList<QueueState>? queues) =>
+        queues is null ? -1 : queues.Where(q => Broker.InteractionQueues.Contains(q.Name)).Sum(q => q.Messages);
 
     static async Task<IReadOnlyList<string>> BacklogAsync(FaultContext c)
     {
-        var hold = await c.Stack.Broker.HoldAsync(c.Settings.BacklogChannel, c.CancellationToken);
-        c.Log($"{c.Settings.BacklogChannel} interactions now wait in {hold.HoldQueue}, not {hold.Destination}");
+        var hold = await c.Stack.Broker.HoldAsync(c.CancellationToken);
+        c.Log($"the gateway's messages now wait in {hold.HoldQueue}, not {hold.Destination}");
         long held;
         try
         {
@@ -257,10 +256,10 @@ public sealed record Fault(string Id, string Title, bool WebhooksMustSucceed, in
         {
             held = await c.Stack.Broker.ReleaseAsync(hold, CancellationToken.None);
         }
-        var line = $"{held:N0} {c.Settings.BacklogChannel} interactions held back for {c.Settings.Backlog.TotalSeconds:0} s, then moved into {hold.Destination}";
+        var line = $"{held:N0} of the gateway's messages held back for {c.Settings.Backlog.TotalSeconds:0} s, then moved into {MessagingTopology.InteractionsQueue}";
         c.Log(line);
         if (held == 0)
-            throw new FaultNotCausedException($"Nothing was held back on {c.Settings.BacklogChannel}: the backlog did not happen.");
+            throw new FaultNotCausedException("No message of the gateway was held back: the backlog did not happen.");
         return [line];
     }
 }

@@ -8,7 +8,7 @@ public static class MetricsCheck
 {
     static readonly string[] Workers =
     [
-        "proxe_interaction_lag_seconds_count", "proxe_journey_lag_seconds_count", "proxe_batch_size_count",
+        "proxe_interaction_lag_seconds_count", "proxe_journey_lag_seconds_count", "proxe_transaction_size_count",
         "messaging_masstransit_receive_ea_total", "messaging_masstransit_consume_ea_total", "db_client_operation_duration_seconds_count",
     ];
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Proxe.Bench.Faults;
-using Proxe.Contracts;
 
 var all = Fault.All(new FaultSettings { Faults = [] }).Select(f => f.Id).ToList();
 
@@ -16,9 +15,8 @@ var settle = new Option<int?>("--settle") { Description = "Seconds of load after
 var outage = new Option<int>("--outage") { Description = "Seconds RabbitMQ stays down in (e) and (g).", DefaultValueFactory = _ => 30 };
 var spoolOutage = new Option<int?>("--spool-outage") { Description = "Seconds RabbitMQ stays down around the gateway's kill in (g) (default 30; --short 16)." };
 var gap = new Option<int>("--gap") { Description = "(f): seconds between the workers' restart and the broker restart.", DefaultValueFactory = _ => 6 };
-var backlog = new Option<int?>("--backlog") { Description = "Seconds one channel's consumers get nothing in 'backlog' (default 60; --short 15)." };
+var backlog = new Option<int?>("--backlog") { Description = "Seconds the interactions queue's consumers get nothing in 'backlog' (default 60; --short 15)." };
 var fullBacklog = new Option<int>("--full-backlog") { Description = "Interactions queued in full messages in 'full'.", DefaultValueFactory = _ => 240_000 };
-var backlogChannel = new Option<string>("--backlog-channel") { Description = "The channel held back in 'backlog'.", DefaultValueFactory = _ => Channels.Web };
 var drainTimeout = new Option<int?>("--drain-timeout") { Description = "Longest wait, in seconds, for the queues to empty after a fault (default 300; --short 90)." };
 var stallTimeout = new Option<int?>("--stall-timeout") { Description = "Stop waiting when nothing moves for this many seconds (default 90; --short 30)." };
 var readyTimeout = new Option<int>("--ready-timeout") { Description = "Seconds a restarted service gets to be ready.", DefaultValueFactory = _ => 120 };
@@ -35,7 +33,7 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 20_261_202, De
 var root = new RootCommand("PROXe fault tests: runs its own PostgreSQL, RabbitMQ, gateway and workers, causes each fault under load and " +
                            "accounts for every accepted event. Exit 0 only when every figure that must be zero is zero.")
 {
-    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, fullBacklog, backlogChannel, drainTimeout,
+    shortForm, faults, rate, clients, twilioRate, leads, outOfOrder, warmup, settle, outage, spoolOutage, gap, backlog, fullBacklog, drainTimeout,
     stallTimeout, readyTimeout, pgPort, amqpPort, managementPort, distPort, gatewayPort, workersPort, stack, spoolSetting, seed,
 };
 
@@ -46,8 +44,6 @@ root.SetAction(async (parse, cancellationToken) =>
     string? usage = null;
     if (chosen.Length == 0 || chosen.Any(f => !all.Contains(f)))
         usage = $"--faults takes a comma-separated list of {string.Join(", ", all)}.";
-    else if (!Channels.IsKnown(parse.GetValue(backlogChannel)!))
-        usage = $"--backlog-channel must be one of {string.Join(", ", Channels.All)}.";
     else if (parse.GetValue(clients) < 1 || (parse.GetValue(rate) ?? 1) <= 0 || parse.GetValue(twilioRate) <= 0)
         usage = "--clients, --rate and --twilio-rate must be positive.";
     else if (parse.GetValue(outOfOrder) is < 0 or > 0.5)
@@ -73,7 +69,6 @@ root.SetAction(async (parse, cancellationToken) =>
         SpoolOutage = Seconds(spoolOutage, 30, 16),
         QuickSuccessionGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
         Backlog = Seconds(backlog, 60, 15),
-        BacklogChannel = parse.GetValue(backlogChannel)!,
         FullBacklog = parse.GetValue(fullBacklog),
         DrainTimeout = Seconds(drainTimeout, 300, 90),
         StallTimeout = Seconds(stallTimeout, 90, 30),

@@ -150,14 +150,13 @@ public sealed class Traffic : IAsyncDisposable
 
     /// <summary>
     /// Posts the workload's next <paramref name="count"/> interactions at once, redeliveries left out, as a client
-    /// catching up does: one channel's in each post of <see cref="InteractionMapper.MaxBatch"/>, 16 posts at a time, so
-    /// the gateway fills its messages up to their maximum. Returns the interactions that got a 2xx.
+    /// catching up does: in posts of <see cref="InteractionMapper.MaxBatch"/>, 16 posts at a time, so the gateway fills
+    /// its messages up to their maximum. Returns the interactions that got a 2xx.
     /// </summary>
     public async Task<IReadOnlyCollection<EventKey>> PostBulkAsync(int count, CancellationToken cancellationToken)
     {
         var first = Interlocked.Add(ref _next, count) - count + 1;
         var posts = _items.Skip(first).Take(count).Where(item => !item.IsRepeat)
-            .OrderBy(item => item.Request.Channel, StringComparer.Ordinal)
             .Chunk(InteractionMapper.MaxBatch)
             .ToList();
         var accepted = new ConcurrentBag<EventKey>();

@@ -5,7 +5,7 @@ namespace Proxe.Contracts;
 /// <summary>
 /// One customer contact (message, call event, engagement) accepted by the gateway.
 /// Never rename; add fields only. InteractionId is deterministic (brand + channel + external event id), so a
-/// provider retry is the same interaction. Published in a <see cref="ChannelInteractionsReceived"/>; alone (with the
+/// provider retry is the same interaction. Published in an <see cref="InteractionsReceived"/>; alone (with the
 /// interaction id as MessageId) only by earlier versions and for a culprit on its way to _error.
 /// </summary>
 public record ChannelInteractionReceived
@@ -136,13 +136,25 @@ public record SocialDetail
 }
 
 /// <summary>
-/// Interactions of one channel that the gateway accepted together (a request, or requests published at the same moment):
-/// one broker message instead of one each. Its MessageId is its own; each interaction keeps its deterministic id, so a
+/// Interactions of one channel in one message, as gateways before <see cref="InteractionsReceived"/> published them; still
+/// consumed from the channel's queue, so messages published before an upgrade are recorded. Its MessageId is its own; each interaction keeps its deterministic id, so a
 /// copy published twice records nothing twice. A worker that cannot record one of them publishes that one alone as
 /// <see cref="ChannelInteractionReceived"/>, so the _error queue still holds single interactions.
 /// </summary>
 public record ChannelInteractionsReceived
 {
     public required string Channel { get; init; }
+    public required IReadOnlyList<ChannelInteractionReceived> Interactions { get; init; }
+}
+
+/// <summary>
+/// Interactions of any channels that the gateway accepted together (a request, or requests published at the same moment):
+/// one broker message instead of one per channel, to the workers' interactions queue, which records each channel's share
+/// in that channel's transactions. Its MessageId is its own; each interaction keeps its deterministic id, so a copy
+/// published twice records nothing twice. A worker that cannot record one of them publishes that one alone as
+/// <see cref="ChannelInteractionReceived"/> to its channel's queue, so each channel's _error queue holds its single interactions.
+/// </summary>
+public record InteractionsReceived
+{
     public required IReadOnlyList<ChannelInteractionReceived> Interactions { get; init; }
 }

@@ -71,12 +71,11 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
                 if (interaction.Channel != Channels.WhatsApp)
                     activity.SetTag(ProviderEventIdTag, interaction.ExternalEventId);
                 break;
+            case InteractionsReceived bundle:
+                TagShared(activity, bundle.Interactions);
+                break;
             case ChannelInteractionsReceived bundle:
-                activity.SetTag(ChannelTag, bundle.Channel);
-                if (bundle.Interactions.DistinctBy(interaction => interaction.Brand).Count() == 1)
-                    activity.SetTag(BrandTag, bundle.Interactions[0].Brand);
-                if (bundle.Interactions is [var alone])
-                    Tag(activity, alone);
+                TagShared(activity, bundle.Interactions);
                 break;
             case LeadInteractionRecorded recorded:
                 activity.SetTag(BrandTag, recorded.Brand);
@@ -100,5 +99,19 @@ public sealed class InteractionTelemetry(ProxeMetrics metrics, TimeProvider cloc
                 activity.SetTag(LeadIdTag, crossChannel.LeadId);
                 break;
         }
+    }
+
+    /// <summary>A message of several interactions: the channel and brand they share, if they share one; all of one alone's tags.</summary>
+    static void TagShared(Activity activity, IReadOnlyList<ChannelInteractionReceived> interactions)
+    {
+        if (interactions is [var alone])
+        {
+            Tag(activity, alone);
+            return;
+        }
+        if (interactions.Count > 0 && interactions.All(interaction => interaction.Channel == interactions[0].Channel))
+            activity.SetTag(ChannelTag, interactions[0].Channel);
+        if (interactions.Count > 0 && interactions.All(interaction => interaction.Brand == interactions[0].Brand))
+            activity.SetTag(BrandTag, interactions[0].Brand);
     }
 }

@@ -6,14 +6,18 @@ using RabbitMQ.Client;
 namespace Proxe.Messaging;
 
 /// <summary>
-/// The broker layout shared by the gateway (publisher) and the workers (consumers):
-/// ChannelInteractionsReceived (what the gateway publishes) and ChannelInteractionReceived (one interaction alone: from
-/// earlier versions, and a worker's culprit on its way to _error) each go to a direct exchange with the channel as
-/// routing key, and each channel has its own durable queue bound to that key on both.
+/// The broker layout shared by the gateway (publisher) and the workers (consumers): InteractionsReceived (what the
+/// gateway publishes, interactions of any channels) goes to the interactions queue. ChannelInteractionReceived (one
+/// interaction alone: a worker's culprit on its way to _error, and earlier versions) and ChannelInteractionsReceived
+/// (earlier versions) each go to a direct exchange with the channel as routing key, and each channel has its own
+/// durable queue bound to that key on both, and its own _error queue.
 /// </summary>
 public static class MessagingTopology
 {
     public const string LeadJourneyQueue = "lead-journey";
+
+    /// <summary>Where the gateway's messages wait: one queue for every channel, so a request's interactions travel in one message.</summary>
+    public const string InteractionsQueue = "interactions";
 
     public static string QueueFor(string channel) => $"{channel}-interactions";
 
@@ -35,7 +39,7 @@ public static class MessagingTopology
     }
 
     /// <summary>
-    /// Durable, and mandatory so a channel without a bound queue returns the message instead of dropping it. A single
+    /// Durable, and mandatory so a message without a bound queue returns the message instead of dropping it. A single
     /// interaction's MessageId is its interaction id: a failed batch's error routing recognises its culprits by it.
     /// </summary>
     public static void ConfigureInteractionPublish<T>(PublishContext<T> context) where T : class

@@ -4,8 +4,8 @@ namespace Proxe.Messaging;
 
 /// <summary>
 /// The numbers PROXe adds to what ASP.NET Core, MassTransit and Npgsql already measure: how far behind the pipeline is
-/// (received → committed, journey), batch sizes and the broker's confirm time; the gateway adds its spool's gauges
-/// (SpoolMetrics). Tags are channel, brand and queue: a few values each, never ids.
+/// (received → committed, journey), transaction sizes and the broker's confirm time; the gateway adds its spool's gauges
+/// (SpoolMetrics). Tags are channel and brand: a few values each, never ids.
 /// </summary>
 public sealed class ProxeMetrics
 {
@@ -28,14 +28,13 @@ public sealed class ProxeMetrics
     static readonly Histogram<double> JourneyLag = Meter.CreateHistogram<double>("proxe.journey.lag", "s",
         "From a channel worker publishing LeadInteractionRecorded to the lead journey having applied it.", advice: new() { HistogramBucketBoundaries = LagBuckets });
 
-    static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>("proxe.batch.size", "{interaction}",
-        "Interactions a channel consumer records in one transaction.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
+    static readonly Histogram<long> TransactionSize = Meter.CreateHistogram<long>("proxe.transaction.size", "{interaction}",
+        "Interactions a channel's transaction records.", advice: new() { HistogramBucketBoundaries = BatchBuckets });
 
     static readonly Histogram<double> PublishDuration = Meter.CreateHistogram<double>("proxe.publish.duration", "s",
         "From the gateway publishing a message of a request's interactions to the broker confirming it; confirmed publishes only.", advice: new() { HistogramBucketBoundaries = ConfirmBuckets });
 
-    public void Published(string channel, TimeSpan duration) =>
-        PublishDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("channel", channel));
+    public void Published(TimeSpan duration) => PublishDuration.Record(duration.TotalSeconds);
 
     public void InteractionCommitted(string channel, string brand, DateTimeOffset receivedAt, DateTimeOffset committedAt) =>
         InteractionLag.Record(Seconds(committedAt - receivedAt), new("channel", channel), new("brand", brand));
@@ -43,9 +42,9 @@ public sealed class ProxeMetrics
     public void JourneyApplied(string channel, DateTimeOffset sentAt, DateTimeOffset appliedAt) =>
         JourneyLag.Record(Seconds(appliedAt - sentAt), new KeyValuePair<string, object?>("channel", channel));
 
-    /// <summary>For a Batch&lt;T&gt; consumer, once per batch (MassTransit's consume observers see the messages, not the batch).</summary>
-    public void BatchRecorded(string queue, int size) =>
-        BatchSize.Record(size, new KeyValuePair<string, object?>("queue", queue));
+    /// <summary>Once per channel transaction (MassTransit's consume observers see the messages, not the batches or their transactions).</summary>
+    public void TransactionRecorded(string channel, int size) =>
+        TransactionSize.Record(size, new KeyValuePair<string, object?>("channel", channel));
 
     // Clocks of two machines: a slightly negative difference is skew, not time travel.
     static double Seconds(TimeSpan lag) => Math.Max(0, lag.TotalSeconds);

@@ -44,6 +44,11 @@ public static class Extensions
         builder.Services.AddSingleton<WhatsAppSessionWriter>();
         builder.Services.AddSingleton<VoiceSessionWriter>();
         builder.Services.AddSingleton<SocialSessionWriter>();
+        builder.Services.AddSingleton<SessionWriter>(services => services.GetRequiredService<WebSessionWriter>());
+        builder.Services.AddSingleton<SessionWriter>(services => services.GetRequiredService<WhatsAppSessionWriter>());
+        builder.Services.AddSingleton<SessionWriter>(services => services.GetRequiredService<VoiceSessionWriter>());
+        builder.Services.AddSingleton<SessionWriter>(services => services.GetRequiredService<SocialSessionWriter>());
+        builder.Services.AddSingleton<ChannelTransactions>();
         builder.Services.AddSingleton<LeadJourneys>();
     }
 
@@ -88,6 +93,7 @@ public static class Extensions
         {
             bus.DisableUsageTelemetry();
             bus.AddConsumeObserver<ConsumptionPause>(provider => provider.GetRequiredService<ConsumptionPause>());
+            bus.AddConsumer<InteractionsConsumer, InteractionsConsumerDefinition>();
             bus.AddConsumer<WebInteractionConsumer, WebInteractionConsumerDefinition>();
             bus.AddConsumer<WhatsAppInteractionConsumer, WhatsAppInteractionConsumerDefinition>();
             bus.AddConsumer<VoiceInteractionConsumer, VoiceInteractionConsumerDefinition>();

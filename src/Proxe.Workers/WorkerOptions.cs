@@ -12,9 +12,9 @@ public sealed class WorkerOptions
     public int PrefetchCount { get; init; } = 32;
 
     /// <summary>
-    /// Messages taken in one batch, at most: a channel's messages, or the lead-journey's events. A batch is held in memory
-    /// whole, and a channel's message carries up to 200 interactions when the spool's drain or large <c>/v1</c> posts fill
-    /// them: taking over a backlog of such messages, a replica with 250 ran out of deploy/k8s's 768Mi on every start, and
+    /// Messages taken in one batch, at most: the gateway's messages, a channel's single interactions, or the lead-journey's
+    /// events. A batch is held in memory whole, and a gateway's message carries up to 200 interactions when the spool's
+    /// drain or large <c>/v1</c> posts fill them: taking over a backlog of such messages, a replica with 250 ran out of deploy/k8s's 768Mi on every start, and
     /// with 50 it needed 358 MiB of a 384M cgroup (bench/README.md, "2026-12-07 (stop 36)"; the fault tool's "full"
     /// checks it). Against 250, 50 lost no rate flat out, and did no worse at a fixed 3 300 <c>/v1</c> interactions/s
     /// (same section).
@@ -48,9 +48,9 @@ public sealed class WorkerOptions
     public TimeSpan JourneyBatchTimeLimit { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Batches of one endpoint (a channel's, or the lead journey's) recorded at the same time within a process. One by
-    /// default: in a burst of new customers every channel's transactions wait on each other's identity locks and lead
-    /// rows, and with a second one per channel the burst took seconds longer to absorb (bench/README.md, "2026-12-06
+    /// Batches of one endpoint (the interactions', a channel's, or the lead journey's) recorded at the same time within a
+    /// process. One by default: in a burst of new customers every channel's transactions wait on each other's identity
+    /// locks and lead rows, and with a second one per channel the burst took seconds longer to absorb (bench/README.md, "2026-12-06
     /// (stop 26)"). A full batch holds all the endpoint's delivery slots, so the next one is delivered once it is acknowledged.
     /// </summary>
     [Range(1, 64)]

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Proxe.Messaging;
 
 namespace Proxe.Deploy.Tests;
 
@@ -104,6 +106,11 @@ public sealed class ComposeTests
         Assert.Contains("proxe_journey_lag_seconds_bucket", rules["ProxeJourneyLagHigh"]);
         Assert.Contains("proxe_spool_oldest_age_seconds", rules["ProxeSpoolNotDraining"]);
         Assert.Contains("rabbitmq_queue_consumers", rules["ProxeQueueWithoutConsumers"]);
+        // Prometheus anchors a label regex at both ends: it must match every queue the workers consume, and no _error queue.
+        var consumed = new Regex($"^(?:{Regex.Match(rules["ProxeQueueWithoutConsumers"], "queue=~\"([^\"]+)\"").Groups[1].Value})$");
+        foreach (var queue in KubernetesTests.ConsumedQueues())
+            Assert.Matches(consumed, queue);
+        Assert.DoesNotMatch(consumed, MessagingTopology.InteractionsQueue + "_error");
     }
 
     [Fact]

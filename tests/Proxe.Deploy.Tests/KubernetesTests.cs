@@ -128,6 +128,7 @@ public sealed class KubernetesTests
         foreach (var queue in ConsumedQueues())
             Assert.Matches((string)policy["pattern"]!, queue);
         Assert.DoesNotMatch((string)policy["pattern"]!, MessagingTopology.QueueFor(Channels.Web) + "_error");
+        Assert.DoesNotMatch((string)policy["pattern"]!, MessagingTopology.InteractionsQueue + "_error");
         // Messages over the limit land in a queue that the error-queue alert and `proxe dlq` see.
         var binding = Assert.Single(definitions["bindings"]!.AsArray(), b => (string?)b!["source"] == deadLetters)!;
         Assert.EndsWith("_error", (string)binding["destination"]!);
@@ -135,5 +136,6 @@ public sealed class KubernetesTests
         Assert.Contains("definitions.local.path = /etc/rabbitmq/definitions.json", Repo.Read("deploy/k8s/rabbitmq/rabbitmq.conf"));
     }
 
-    static IEnumerable<string> ConsumedQueues() => [.. Channels.All.Select(MessagingTopology.QueueFor), MessagingTopology.LeadJourneyQueue];
+    internal static IEnumerable<string> ConsumedQueues() =>
+        [MessagingTopology.InteractionsQueue, .. Channels.All.Select(MessagingTopology.QueueFor), MessagingTopology.LeadJourneyQueue];
 }

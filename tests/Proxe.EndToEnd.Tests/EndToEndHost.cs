@@ -30,8 +30,8 @@ public class EndToEndHost : IAsyncLifetime
     public const string PublicBaseUrl = "https://e2e.proxe.test";
     public const string InteractionExchange = "Proxe.Contracts:ChannelInteractionReceived";
 
-    /// <summary>Where the gateway publishes: one channel's interactions per message.</summary>
-    public const string BundleExchange = "Proxe.Contracts:ChannelInteractionsReceived";
+    /// <summary>Where the gateway publishes: a request's interactions, of any channels, per message (a fan-out).</summary>
+    public const string BundleExchange = "Proxe.Contracts:InteractionsReceived";
     static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     static readonly string[] BrandNames =
@@ -254,8 +254,8 @@ public class EndToEndHost : IAsyncLifetime
     // ---- the broker ----
 
     /// <summary>
-    /// A queue of the test's own bound to every channel's routing key of the interaction exchanges: it receives a copy of
-    /// everything the gateway publishes, whatever the workers consume.
+    /// A queue of the test's own bound to the gateway's exchange and to every channel's routing key of the single
+    /// interactions' exchange: it receives a copy of everything the gateway publishes, whatever the workers consume.
     /// </summary>
     public async Task<string> TapInteractionsAsync()
     {
@@ -263,9 +263,9 @@ public class EndToEndHost : IAsyncLifetime
         await using var connection = await Broker.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, BundleExchange, routingKey: "");
         foreach (var routingKey in Proxe.Contracts.Channels.All)
-            foreach (var exchange in new[] { InteractionExchange, BundleExchange })
-                await channel.QueueBindAsync(queue, exchange, routingKey);
+            await channel.QueueBindAsync(queue, InteractionExchange, routingKey);
         return queue;
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Proxe.Contracts;
 using Proxe.Testing;
 using RabbitMQ.Client;
 
@@ -17,8 +16,8 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
     public const string AcmeKey = "acme-test-key-0123456789";
     public const string GlobexKey = "globex-test-key-0123456789";
 
-    /// <summary>The exchange MassTransit declares for the gateway's publishes (one channel's interactions each), routed by channel.</summary>
-    public const string Exchange = "Proxe.Contracts:ChannelInteractionsReceived";
+    /// <summary>The exchange MassTransit declares for the gateway's publishes (interactions of any channels), a fan-out.</summary>
+    public const string Exchange = "Proxe.Contracts:InteractionsReceived";
 
     /// <summary>The interactions in a message the gateway published.</summary>
     public static IEnumerable<JsonNode> InteractionsOf(ReadOnlyMemory<byte> body) =>
@@ -48,15 +47,14 @@ public sealed class GatewayFactory(Uri rabbitMq, IReadOnlyDictionary<string, str
             builder.UseSetting(key, value);
     }
 
-    /// <summary>The queue a worker would bind, on every channel's routing key: where a test finds what the gateway published.</summary>
-    public static async Task BindQueueToEveryChannelAsync(RabbitMqFixture rabbit, string queue)
+    /// <summary>A queue bound as the workers' interactions queue is: where a test finds what the gateway published.</summary>
+    public static async Task BindQueueAsync(RabbitMqFixture rabbit, string queue)
     {
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in Channels.All)
-            await channel.QueueBindAsync(queue, Exchange, key);
+        await channel.QueueBindAsync(queue, Exchange, routingKey: "");
     }
 
     public override async ValueTask DisposeAsync()

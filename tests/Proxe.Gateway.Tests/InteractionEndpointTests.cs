@@ -10,17 +10,16 @@ using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests;
 
-/// <summary>POST /v1/interactions against a real RabbitMQ: what is accepted sits in a queue bound by channel; what is refused publishes nothing.</summary>
+/// <summary>POST /v1/interactions against a real RabbitMQ: what is accepted sits in a queue bound as the workers' is; what is refused publishes nothing.</summary>
 public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private const string Exchange = GatewayFactory.Exchange;
     private readonly string _queue = $"test-{Guid.NewGuid():N}";
     private GatewayFactory _factory = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
+        await GatewayFactory.BindQueueAsync(rabbit, _queue);
 
         _factory = new GatewayFactory(rabbit.AmqpUri);
         _client = _factory.CreateClient();
@@ -29,7 +28,7 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
-    public async Task Valid_interaction_is_202_and_waits_in_the_channel_queue_in_a_persistent_message()
+    public async Task Valid_interaction_is_202_and_waits_in_the_interactions_queue_in_a_persistent_message()
     {
         var response = await PostAsync(Valid(), GatewayFactory.AcmeKey);
 
@@ -52,26 +51,22 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
     }
 
     [Fact]
-    public async Task Routes_by_channel_only_to_queues_bound_to_that_channel()
+    public async Task A_request_of_several_channels_travels_in_one_message()
     {
-        var webOnly = $"test-web-{Guid.NewGuid():N}";
-        await using (var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeclareAsync(webOnly, durable: true, exclusive: false, autoDelete: false);
-            await channel.QueueBindAsync(webOnly, Exchange, Channels.Web);
-        }
-
         var web = Valid();
         web["channel"] = "web";
+        web["external_event_id"] = "visit-1-event";
         web.Remove("whatsapp");
         web["web"] = new JsonObject { ["external_session_id"] = "visit-1", ["booking_status"] = "pending", ["booking_date"] = "2025-02-01" };
 
-        await AssertStatusAsync(HttpStatusCode.Accepted, await PostAsync(web, GatewayFactory.AcmeKey));
-        await AssertStatusAsync(HttpStatusCode.Accepted, await PostAsync(Valid(), GatewayFactory.AcmeKey));
+        await AssertStatusAsync(HttpStatusCode.Accepted, await PostAsync(new JsonObject { ["interactions"] = new JsonArray(web, Valid()) }, GatewayFactory.AcmeKey));
 
-        Assert.Equal(1u, await rabbit.GetQueueDepthAsync(webOnly));
-        Assert.Equal(2u, await rabbit.GetQueueDepthAsync(_queue));
+        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var message = await channel.BasicGetAsync(_queue, autoAck: true);
+        Assert.NotNull(message);
+        Assert.Null(await channel.BasicGetAsync(_queue, autoAck: true));
+        Assert.Equal(["web", "whatsapp"], GatewayFactory.InteractionsOf(message.Body).Select(interaction => interaction["channel"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -102,7 +97,7 @@ public sealed class InteractionEndpointTests(RabbitMqFixture rabbit) : IClassFix
         await AssertStatusAsync(HttpStatusCode.Accepted, response);
         var ids = (await response.Content.ReadFromJsonAsync<JsonObject>())!["interaction_ids"]!.AsArray().Select(n => n!.GetValue<Guid>());
         Assert.Equal([InteractionIds.For("acme", "whatsapp", "wamid.test-1"), InteractionIds.For("acme", "whatsapp", "wamid.test-2")], ids);
-        // One channel's interactions of a request travel in one message, in request order.
+        // A request's interactions travel in one message, in request order.
         await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var message = await channel.BasicGetAsync(_queue, autoAck: true);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Proxe.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Publishing;
@@ -10,7 +9,7 @@ using Proxe.Testing;
 namespace Proxe.Gateway.Tests;
 
 /// <summary>
-/// A broker with no queue for the channel (workers not deployed yet): RabbitMQ returns the message instead of dropping it,
+/// A broker with no queue for the interactions (workers not deployed yet): RabbitMQ returns the message instead of dropping it,
 /// so the gateway spools the request (a Twilio callback is not sent twice) and the drain publishes it once the queue exists.
 /// </summary>
 public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
@@ -33,18 +32,18 @@ public sealed class UnroutableTests(RabbitMqFixture rabbit) : IClassFixture<Rabb
         await using (var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
-            await channel.QueueDeclareAsync("voice-test", durable: true, exclusive: false, autoDelete: false);
-            await channel.QueueBindAsync("voice-test", GatewayFactory.Exchange, Channels.Voice);
+            await channel.QueueDeclareAsync("interactions-test", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueBindAsync("interactions-test", GatewayFactory.Exchange, routingKey: "");
         }
 
         await Poll.UntilAsync("the spool drained", () => Task.FromResult(factory.Services.GetRequiredService<ISpoolStatus>().Current.Requests == 0),
             TimeSpan.FromSeconds(60));
-        Assert.Equal(3, await GatewayFactory.CountInteractionsAsync(rabbit, "voice-test"));
+        Assert.Equal(3, await GatewayFactory.CountInteractionsAsync(rabbit, "interactions-test"));
 
         var live = await PostVoiceAsync(client, "CA-routable");
         Assert.True(live.StatusCode == HttpStatusCode.Accepted, $"{(int)live.StatusCode}: {await live.Content.ReadAsStringAsync()}");
         Assert.False(live.Headers.Contains(InteractionPublisher.SpooledHeader));
-        Assert.Equal(4, await GatewayFactory.CountInteractionsAsync(rabbit, "voice-test"));
+        Assert.Equal(4, await GatewayFactory.CountInteractionsAsync(rabbit, "interactions-test"));
     }
 
     private static Task<HttpResponseMessage> PostVoiceAsync(HttpClient client, string callSid)

@@ -9,21 +9,27 @@ namespace Proxe.Workers.Tests;
 /// <summary>Messages that fail for good, crashes between commit and publish, and readiness.</summary>
 public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
 {
-    /// <summary>Alone, or in a message shared with good interactions (as the gateway publishes them): the culprit reaches _error alone.</summary>
+    /// <summary>
+    /// Alone, in a message shared with good interactions (as the gateway publishes them), or in one channel's shared message
+    /// (as earlier gateways did): the culprit reaches its channel's _error alone.
+    /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task An_interaction_that_always_fails_lands_alone_in_the_error_queue_with_fault_headers_while_others_flow(bool shared)
+    [InlineData("alone")]
+    [InlineData("shared")]
+    [InlineData("channel-shared")]
+    public async Task An_interaction_that_always_fails_lands_alone_in_the_error_queue_with_fault_headers_while_others_flow(string published)
     {
-        var brand = Brand(shared ? "poison-shared" : "poison-alone");
+        var brand = Brand($"poison-{published}");
         // messages.sender allows customer|agent|system only: the database refuses this one every time.
         var poison = Web(brand, "web-p", "web-p-bad", T0, Person("+61491570006"), new InteractionMessage { Sender = "robot", Content = "beep" });
         var good = Enumerable.Range(1, 5)
             .Select(i => Web(brand, $"web-g{i}", $"web-g{i}", T0.AddSeconds(i), Person($"+6149157010{i}"), Text($"fine {i}")))
             .ToArray();
 
-        if (shared)
+        if (published == "shared")
             await host.PublishBundleAsync([good[0], good[1], poison, .. good[2..]]);
+        else if (published == "channel-shared")
+            await host.PublishChannelBundleAsync([good[0], good[1], poison, .. good[2..]]);
         else
             await host.PublishAsync([poison, .. good]);
 
@@ -46,6 +52,53 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
               AND NOT EXISTS (SELECT FROM messages m WHERE m.lead_id = l.id) AND NOT EXISTS (SELECT FROM web_sessions s WHERE s.lead_id = l.id)
             """, ("brand", brand)));
         await host.WaitForJourneyCountAsync(brand, 5);
+    }
+
+    [Fact]
+    public async Task In_a_message_of_several_channels_each_channel_is_recorded_and_a_culprit_lands_in_its_own_channel_error_queue()
+    {
+        var brand = Brand("poison-mixed");
+        // messages.sender allows customer|agent|system only: the database refuses this one every time.
+        var poison = Voice(brand, "CA-mixed-bad", "CA-mixed-bad:1", T0, "+61491570031", new InteractionMessage { Sender = "robot", Content = "beep" });
+        var good = new[]
+        {
+            Web(brand, "web-mixed", "web-mixed-1", T0, Person("+61491570032"), Text("hello from the web")),
+            WhatsApp(brand, "61491570033", "wamid.mixed-1", T0.AddSeconds(1), Text("hello on whatsapp")),
+            Voice(brand, "CA-mixed-good", "CA-mixed-good:1", T0.AddSeconds(2), "+61491570034", status: "ringing"),
+            Social(brand, Platforms.Instagram, "ig-mixed", "ig-mixed-1", T0.AddSeconds(3), Person(), Text("hello on instagram")),
+        };
+
+        await host.PublishBundleAsync([good[0], poison, .. good[1..]]);
+
+        await host.WaitForJourneyCountAsync(brand, 4);
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM web_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM whatsapp_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM voice_sessions WHERE brand = @brand", ("brand", brand)));
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM social_sessions WHERE brand = @brand", ("brand", brand)));
+        await WorkerHost.WaitUntilAsync("the culprit reached the voice error queue", async () =>
+            (await host.Broker.PeekMessagesAsync("voice-interactions_error", 100)).Any(m => m.Payload.Contains(brand)));
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("voice-interactions_error", 100), m => m.Payload.Contains(brand));
+        Assert.Contains("urn:message:Proxe.Contracts:ChannelInteractionReceived", failed.Payload);
+        Assert.Contains("CA-mixed-bad", failed.Payload);
+        Assert.DoesNotContain("mixed-good", failed.Payload);
+    }
+
+    [Fact]
+    public async Task A_message_with_an_interaction_of_a_channel_no_worker_records_lands_whole_in_the_interactions_error_queue_after_the_rest_is_recorded()
+    {
+        var brand = Brand("unknown-channel");
+        var known = Web(brand, "web-uc", "web-uc-1", T0, Person("+61491570041"), Text("hello"));
+        var unknown = Web(brand, "fax-uc", "fax-uc-1", T0, Person("+61491570042"), Text("beep")) with { Channel = "fax" };
+
+        await host.PublishBundleAsync(known, unknown);
+
+        await host.WaitForJourneyCountAsync(brand, 1);
+        await WorkerHost.WaitUntilAsync("the message reached the interactions error queue", async () =>
+            (await host.Broker.PeekMessagesAsync("interactions_error", 100)).Any(m => m.Payload.Contains(brand)));
+        var failed = Assert.Single(await host.Broker.PeekMessagesAsync("interactions_error", 100), m => m.Payload.Contains(brand));
+        Assert.Contains("urn:message:Proxe.Contracts:InteractionsReceived", failed.Payload);
+        Assert.Contains("No worker records channel 'fax'", failed.Headers["MT-Fault-Message"].GetString());
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM messages WHERE brand = @brand", ("brand", brand)));
     }
 
     [Fact]

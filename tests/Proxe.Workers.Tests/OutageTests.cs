@@ -21,7 +21,7 @@ public sealed class ProxiedWorkerHost() : WorkerHost(proxied: true)
 /// <summary>PostgreSQL and RabbitMQ going away under the worker, and coming back: nothing dead-lettered, nothing lost.</summary>
 public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedWorkerHost>
 {
-    static readonly string[] ChannelQueues = [.. Channels.All.Select(MessagingTopology.QueueFor), MessagingTopology.LeadJourneyQueue];
+    static readonly string[] ConsumedQueues = [MessagingTopology.InteractionsQueue, .. Channels.All.Select(MessagingTopology.QueueFor), MessagingTopology.LeadJourneyQueue];
 
     /// <summary>The policy before this one: 10 tries, backoff capped at 1 s in these tests, then the _error queue.</summary>
     static readonly TimeSpan OldRetryBudget = TimeSpan.FromSeconds(12);
@@ -80,7 +80,7 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
         host.BrokerProxy.Restore();
 
         await WaitForReadinessAsync("every endpoint is back", report => report.Status == HealthStatus.Healthy, TimeSpan.FromSeconds(90));
-        foreach (var queue in ChannelQueues)
+        foreach (var queue in ConsumedQueues)
             Assert.True(await host.Broker.GetConsumerCountAsync(queue) >= 1, $"{queue} has no consumer");
 
         var after = new[]
@@ -110,7 +110,7 @@ public sealed class OutageTests(ProxiedWorkerHost host) : IClassFixture<ProxiedW
     async Task<uint> ErrorMessagesAsync()
     {
         uint total = 0;
-        foreach (var queue in ChannelQueues)
+        foreach (var queue in ConsumedQueues)
             total += await host.Broker.GetQueueDepthAsync(queue + "_error");
         return total;
     }

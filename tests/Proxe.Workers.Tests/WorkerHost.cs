@@ -83,8 +83,15 @@ public class WorkerHost : IAsyncLifetime
         await Task.WhenAll(interactions.Select(interaction => bus.Publish(interaction, context => context.MessageId = interaction.InteractionId)));
     }
 
-    /// <summary>Publishes the interactions in one message, as the gateway does with a request's interactions of one channel.</summary>
+    /// <summary>Publishes the interactions in one message, as the gateway does with a request's interactions.</summary>
     public async Task PublishBundleAsync(params ChannelInteractionReceived[] interactions)
+    {
+        var bus = Factory.Services.GetRequiredService<IBus>();
+        await bus.Publish(new InteractionsReceived { Interactions = interactions });
+    }
+
+    /// <summary>Publishes one channel's interactions in one message to that channel's queue, as gateways before InteractionsReceived did.</summary>
+    public async Task PublishChannelBundleAsync(params ChannelInteractionReceived[] interactions)
     {
         var bus = Factory.Services.GetRequiredService<IBus>();
         await bus.Publish(new ChannelInteractionsReceived { Channel = interactions[0].Channel, Interactions = interactions });

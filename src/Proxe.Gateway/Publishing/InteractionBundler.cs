@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -11,13 +10,15 @@ using Proxe.Messaging;
 namespace Proxe.Gateway.Publishing;
 
 /// <summary>
-/// Group commit towards the broker. Each channel has one message on its way at a time; the interactions requests hand in
-/// while it waits for its confirm (and, when the channel is busy, for <see cref="PublishingOptions.Linger"/> after it)
-/// leave together in the next one. A request that finds its channel idle publishes at once; under load one message
-/// carries many requests' interactions, so the broker's and the workers' cost per message is shared. Each request
-/// learns the fate of the message that carried its interactions; when one fails, those waiting behind it fail with it
-/// (the broker is failing: they spool now rather than wait for their own turn), and a request that waits longer than
-/// the publish timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
+/// Group commit towards the broker. Up to <see cref="PublishingOptions.MessagesInFlight"/> messages are on their way at a
+/// time, whatever the channels in them; the interactions requests hand in while they wait for their confirms (and, when
+/// busy, for <see cref="PublishingOptions.Linger"/> after one) leave together in the next one. A request that finds a
+/// message's place free publishes at once; a request's interactions travel in one message, whatever their channels, and
+/// under load one message carries many requests', so the broker's and the workers' cost per message is shared
+/// (bench/README.md, "2026-12-07 (stop 38)"). Each request learns the fate
+/// of the message that carried its interactions; when one fails, those waiting behind it fail with it (the broker is
+/// failing: they spool now rather than wait for their own turn), and a request that waits longer than the publish
+/// timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
 /// </summary>
 public sealed class InteractionBundler(
     IBus bus,
@@ -27,28 +28,120 @@ public sealed class InteractionBundler(
 {
     public const string PipelineKey = "publish";
 
-    /// <summary>Interactions of one channel in one message, at most (unless one request alone has more).</summary>
+    /// <summary>Interactions in one message, at most (unless one request alone has more).</summary>
     public const int MaxInteractionsPerMessage = 200;
 
     static readonly ActivitySource Telemetry = new(ServiceDefaults.Extensions.ProxeTelemetry);
 
-    readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    readonly Lock _gate = new();
+    readonly List<Waiting> _waiting = [];
+    int _inFlight;
 
     /// <summary>Completes once every interaction is confirmed by the broker, or throws what their message's publish threw.</summary>
-    public Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken) =>
-        Task.WhenAll(interactions.GroupBy(i => i.Channel)
-            .Select(channel => _lanes.GetOrAdd(channel.Key, key => new Lane(key, PublishMessageAsync, options.Value.Linger))
-                .PublishAsync(channel.ToList(), options.Value.Timeout, cancellationToken)));
-
-    /// <summary>The messages for interactions that need no group commit (the spool drain's): per channel, up to the maximum each.</summary>
-    public static IEnumerable<ChannelInteractionsReceived> Messages(IEnumerable<ChannelInteractionReceived> interactions) =>
-        interactions.GroupBy(i => i.Channel)
-            .SelectMany(channel => channel.Chunk(MaxInteractionsPerMessage))
-            .Select(chunk => new ChannelInteractionsReceived { Channel = chunk[0].Channel, Interactions = chunk });
-
-    async Task PublishMessageAsync(string channel, IReadOnlyList<Waiting> requests)
+    public async Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, CancellationToken cancellationToken)
     {
-        var message = new ChannelInteractionsReceived { Channel = channel, Interactions = requests.SelectMany(r => r.Interactions).ToList() };
+        var timeout = options.Value.Timeout;
+        var request = new Waiting(interactions, Activity.Current);
+        bool start;
+        lock (_gate)
+        {
+            _waiting.Add(request);
+            start = _inFlight < options.Value.MessagesInFlight;
+            if (start)
+                _inFlight++;
+        }
+        if (start)
+            // The loop outlives this request: unsafe queueing keeps its span, log scope and other async-local state out.
+            ThreadPool.UnsafeQueueUserWorkItem(static bundler => _ = bundler.PublishWhileAnyWaitAsync(), this, preferLocal: false);
+
+        try
+        {
+            await request.Done.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            // Withdrawn if not yet taken into a message (the request spools or is abandoned); if already taken, its
+            // message may still be confirmed, and the spooled copy is a harmless second one.
+            lock (_gate)
+                _waiting.Remove(request);
+            if (exception is TimeoutException)
+                throw new TimeoutRejectedException("The broker did not confirm within the publish timeout.", timeout);
+            throw;
+        }
+    }
+
+    async Task PublishWhileAnyWaitAsync()
+    {
+        try
+        {
+            while (Take() is { } requests)
+            {
+                try
+                {
+                    await PublishMessageAsync(requests);
+                    foreach (var request in requests)
+                        request.Done.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    foreach (var request in requests.Concat(TakeAll()))
+                        request.Done.TrySetException(exception);
+                    continue;
+                }
+                // Busy: requests had queued behind the messages in flight. Lingering lets the callers just answered
+                // come back in time for the next message; on a quiet gateway it would only add latency.
+                if (requests.Count > 1 && options.Value.Linger > TimeSpan.Zero)
+                    await Task.Delay(options.Value.Linger, CancellationToken.None);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Not expected; but a loop that stopped while counted in flight would leave later requests waiting.
+            foreach (var request in TakeAll(stop: true))
+                request.Done.TrySetException(exception);
+        }
+    }
+
+    /// <summary>The next message's requests, in arrival order; null (and this loop over) when none wait.</summary>
+    List<Waiting>? Take()
+    {
+        lock (_gate)
+        {
+            if (_waiting.Count == 0)
+            {
+                _inFlight--;
+                return null;
+            }
+            var take = 1;
+            for (var count = _waiting[0].Interactions.Count;
+                 take < _waiting.Count && count + _waiting[take].Interactions.Count <= MaxInteractionsPerMessage;
+                 take++)
+                count += _waiting[take].Interactions.Count;
+            var requests = _waiting.GetRange(0, take);
+            _waiting.RemoveRange(0, take);
+            return requests;
+        }
+    }
+
+    List<Waiting> TakeAll(bool stop = false)
+    {
+        lock (_gate)
+        {
+            var all = _waiting.ToList();
+            _waiting.Clear();
+            if (stop)
+                _inFlight--;
+            return all;
+        }
+    }
+
+    /// <summary>The messages for interactions that need no group commit (the spool drain's): up to the maximum each.</summary>
+    public static IEnumerable<InteractionsReceived> Messages(IEnumerable<ChannelInteractionReceived> interactions) =>
+        interactions.Chunk(MaxInteractionsPerMessage).Select(chunk => new InteractionsReceived { Interactions = chunk });
+
+    async Task PublishMessageAsync(IReadOnlyList<Waiting> requests)
+    {
+        var message = new InteractionsReceived { Interactions = requests.SelectMany(r => r.Interactions).ToList() };
         // One waiting request publishes in its own span. Otherwise the publish gets a span of its own, a child of the
         // first request's span that links the others' (OpenTelemetry's convention for batches).
         using var shared = requests is [{ Span.IsStopped: false }]
@@ -63,7 +156,7 @@ public sealed class InteractionBundler(
                 static async (state, token) => await state.Bus.Publish(state.Message, MessagingTopology.ConfigureInteractionPublish, token),
                 (Bus: bus, Message: message),
                 CancellationToken.None);
-            metrics.Published(channel, Stopwatch.GetElapsedTime(started));
+            metrics.Published(Stopwatch.GetElapsedTime(started));
         }
         catch (Exception exception)
         {
@@ -74,7 +167,7 @@ public sealed class InteractionBundler(
 
     /// <summary>
     /// Runs once per message. Breaker outside the timeout, so timeouts count as failures. Only broker faults count: not
-    /// a cancellation, not a returned message (the broker is up, one channel lacks its queue), not a serialization error
+    /// a cancellation, not a returned message (the broker is up, the interactions queue is missing), not a serialization error
     /// (the request's own data; serialized before publishing, so it should never get here).
     /// </summary>
     public static ResiliencePipeline CreatePipeline(PublishingOptions options, TimeProvider timeProvider) =>
@@ -97,106 +190,5 @@ public sealed class InteractionBundler(
     {
         public ActivityContext Trace => Span?.Context ?? default;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    sealed class Lane(string channel, Func<string, IReadOnlyList<Waiting>, Task> publish, TimeSpan linger)
-    {
-        readonly Lock _gate = new();
-        readonly List<Waiting> _waiting = [];
-        bool _publishing;
-
-        public async Task PublishAsync(IReadOnlyList<ChannelInteractionReceived> interactions, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            var request = new Waiting(interactions, Activity.Current);
-            bool start;
-            lock (_gate)
-            {
-                _waiting.Add(request);
-                start = !_publishing;
-                _publishing = true;
-            }
-            if (start)
-                // The loop outlives this request: unsafe queueing keeps its span, log scope and other async-local state out.
-                ThreadPool.UnsafeQueueUserWorkItem(static lane => _ = lane.PublishWhileAnyWaitAsync(), this, preferLocal: false);
-
-            try
-            {
-                await request.Done.Task.WaitAsync(timeout, cancellationToken);
-            }
-            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
-            {
-                // Not yet taken into a message: it never will be (the request spools or is abandoned).
-                lock (_gate)
-                    _waiting.Remove(request);
-                if (exception is TimeoutException)
-                    throw new TimeoutRejectedException("The broker did not confirm within the publish timeout.", timeout);
-                throw;
-            }
-        }
-
-        async Task PublishWhileAnyWaitAsync()
-        {
-            try
-            {
-                while (Take() is { } requests)
-                {
-                    try
-                    {
-                        await publish(channel, requests);
-                        foreach (var request in requests)
-                            request.Done.TrySetResult();
-                    }
-                    catch (Exception exception)
-                    {
-                        foreach (var request in requests.Concat(TakeAll()))
-                            request.Done.TrySetException(exception);
-                        continue;
-                    }
-                    // Busy: requests had queued behind the message before this one. Lingering lets the callers just
-                    // answered come back in time for the next message; on a quiet channel it would only add latency.
-                    if (requests.Count > 1 && linger > TimeSpan.Zero)
-                        await Task.Delay(linger, CancellationToken.None);
-                }
-            }
-            catch (Exception exception)
-            {
-                // Not expected; but a lane that stopped while marked busy would leave every later request waiting.
-                foreach (var request in TakeAll(stop: true))
-                    request.Done.TrySetException(exception);
-            }
-        }
-
-        /// <summary>The next message's requests, in arrival order; null (and the lane idle) when none wait.</summary>
-        List<Waiting>? Take()
-        {
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _publishing = false;
-                    return null;
-                }
-                var take = 1;
-                for (var count = _waiting[0].Interactions.Count;
-                     take < _waiting.Count && count + _waiting[take].Interactions.Count <= MaxInteractionsPerMessage;
-                     take++)
-                    count += _waiting[take].Interactions.Count;
-                var requests = _waiting.GetRange(0, take);
-                _waiting.RemoveRange(0, take);
-                return requests;
-            }
-        }
-
-        List<Waiting> TakeAll(bool stop = false)
-        {
-            lock (_gate)
-            {
-                var all = _waiting.ToList();
-                _waiting.Clear();
-                if (stop)
-                    _publishing = false;
-                return all;
-            }
-        }
     }
 }

@@ -63,9 +63,9 @@ public sealed class InteractionPublisher(
         }
         catch (MessageReturnedException)
         {
-            // The broker is up: only this channel lacks its queue, so the other channels keep publishing live.
-            logger.LogError("Spooling {Count} interaction(s): RabbitMQ returned them, no queue is bound for channel {Channels} (are the workers deployed?)",
-                interactions.Count, string.Join(",", interactions.Select(i => i.Channel).Distinct()));
+            // The broker is up: spool without declaring an outage, so the next request still tries to publish live.
+            logger.LogError("Spooling {Count} interaction(s): RabbitMQ returned them, no queue is bound for interactions (are the workers deployed?)",
+                interactions.Count);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -78,8 +78,8 @@ public sealed class InteractionPublisher(
             logger.LogWarning("Spooling {Count} interaction(s): publishing failed ({Error})", interactions.Count, ex.GetType().Name);
         }
 
-        // Some of the request may have reached the broker before the fault: spooling all of it publishes those twice,
-        // and their deterministic interaction ids make the second copy a no-op for the workers.
+        // The request's message may still reach the broker (a publish that timed out and is confirmed later): the
+        // spooled copy then publishes it twice, and the deterministic interaction ids make the second a no-op for the workers.
         await SpoolAsync(record, interactions, cancellationToken);
     }
 

@@ -8,17 +8,26 @@ public sealed class PublishingOptions
     public const string Section = "Proxe:Publishing";
 
     /// <summary>
-    /// Upper bound for one message's publish, confirm included, and for a request's whole wait (behind its channel's
-    /// message in flight, then its own); past it the request is spooled.
+    /// Upper bound for one message's publish, confirm included, and for a request's whole wait (behind the messages in
+    /// flight, then its own); past it the request is spooled.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a busy channel (its message carried several requests) waits after the confirm before it takes the
-    /// requests for its next message: the callers it just answered send their next requests meanwhile, so under load each
+    /// Messages on their way to the broker at a time (a message lingering after its confirm counts until it takes the
+    /// next). A request that finds fewer publishes at once; otherwise it waits and leaves with the others waiting in the
+    /// next message. One adds a confirm's wait to most requests under load, more makes smaller messages
+    /// (bench/README.md, "2026-12-07 (stop 38)").
+    /// </summary>
+    [Range(1, 16)]
+    public int MessagesInFlight { get; set; } = 2;
+
+    /// <summary>
+    /// How long the gateway waits after a busy message (one that carried several requests) is confirmed before it takes
+    /// the requests for the next: the callers it just answered send their next requests meanwhile, so under load each
     /// message carries more of them and RabbitMQ and the workers handle fewer (bench/README.md, "2026-12-05 (stop 23)").
-    /// A channel whose message carried one request does not wait, and a request that finds its channel idle publishes at once.
+    /// After a message of one request it does not wait.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:00.050")]
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(3);

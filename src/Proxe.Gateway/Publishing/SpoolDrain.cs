@@ -32,8 +32,8 @@ public sealed class SpoolDrain(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await spool.WaitForRecordsAsync(stoppingToken);
-                // After a failure, retry the oldest request alone: a batch half confirmed (one channel without its queue)
-                // would otherwise publish its confirmed part again on every attempt.
+                // After a failure, retry the oldest request alone: a batch half confirmed (some of its messages) would
+                // otherwise publish its confirmed part again on every attempt.
                 var batch = spool.Peek(failures == 0 ? options.Value.DrainBatch : 1);
                 try
                 {

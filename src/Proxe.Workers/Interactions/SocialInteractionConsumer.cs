@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Proxe.Messaging;
-
 namespace Proxe.Workers.Interactions;
 
-public sealed class SocialInteractionConsumer(InteractionRecorder recorder, SocialSessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
-    : InteractionBatchConsumer(recorder, sessions, metrics, options);
+public sealed class SocialInteractionConsumer(ChannelTransactions transactions, SocialSessionWriter sessions)
+    : ChannelQueueConsumer(transactions, sessions);

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Proxe.Messaging;
-
 namespace Proxe.Workers.Interactions;
 
-public sealed class VoiceInteractionConsumer(InteractionRecorder recorder, VoiceSessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
-    : InteractionBatchConsumer(recorder, sessions, metrics, options);
+public sealed class VoiceInteractionConsumer(ChannelTransactions transactions, VoiceSessionWriter sessions)
+    : ChannelQueueConsumer(transactions, sessions);

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Proxe.Messaging;
-
 namespace Proxe.Workers.Interactions;
 
-public sealed class WebInteractionConsumer(InteractionRecorder recorder, WebSessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
-    : InteractionBatchConsumer(recorder, sessions, metrics, options);
+public sealed class WebInteractionConsumer(ChannelTransactions transactions, WebSessionWriter sessions)
+    : ChannelQueueConsumer(transactions, sessions);

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Proxe.Messaging;
-
 namespace Proxe.Workers.Interactions;
 
-public sealed class WhatsAppInteractionConsumer(InteractionRecorder recorder, WhatsAppSessionWriter sessions, ProxeMetrics metrics, IOptions<WorkerOptions> options)
-    : InteractionBatchConsumer(recorder, sessions, metrics, options);
+public sealed class WhatsAppInteractionConsumer(ChannelTransactions transactions, WhatsAppSessionWriter sessions)
+    : ChannelQueueConsumer(transactions, sessions);

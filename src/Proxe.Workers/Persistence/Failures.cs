@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using Npgsql;
 using RabbitMQ.Client.Exceptions;
@@ -51,6 +52,29 @@ public static class Failures
     };
 
     public static bool IsInfrastructure(Exception exception) => Classify(exception) == FailureKind.Infrastructure;
+
+    /// <summary>
+    /// Awaits work done side by side; when several fail, rethrows the most transient failure (an outage before a race
+    /// before the message's own), so one part's bad data cannot send the whole to _error while another waits out an outage.
+    /// </summary>
+    public static async Task<T[]> WhenAllAsync<T>(IReadOnlyCollection<Task<T>> tasks)
+    {
+        var all = Task.WhenAll(tasks);
+        try
+        {
+            return await all;
+        }
+        catch when (all.Exception is { InnerExceptions.Count: > 1 } failures)
+        {
+            ExceptionDispatchInfo.Throw(failures.InnerExceptions.MaxBy(exception => Classify(exception) switch
+            {
+                FailureKind.Infrastructure => 2,
+                FailureKind.Race => 1,
+                _ => 0,
+            })!);
+            throw;
+        }
+    }
 
     static FailureKind ClassifyInner(Exception exception) =>
         exception.InnerException is { } inner ? Classify(inner) : FailureKind.Message;

@@ -17,7 +17,7 @@ using RabbitMQ.Client;
 namespace Proxe.Gateway.Tests.Providers;
 /// <summary>
 /// The provider webhooks through the real gateway and a real RabbitMQ: a signed sample is answered the way the
-/// provider expects and its interactions wait in the channel queue; every bad request is a problem and publishes nothing.
+/// provider expects and its interactions wait in the interactions queue; every bad request is a problem and publishes nothing.
 /// One class per provider derives from this fixture.
 /// </summary>
 public abstract class ProviderEndpointTestBase(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
@@ -31,7 +31,7 @@ public abstract class ProviderEndpointTestBase(RabbitMqFixture rabbit) : IClassF
 
     public async Task InitializeAsync()
     {
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
+        await GatewayFactory.BindQueueAsync(rabbit, _queue);
 
         _factory = Gateway(rabbit.AmqpUri, ProviderTestData.Settings());
         _client = _factory.CreateClient();

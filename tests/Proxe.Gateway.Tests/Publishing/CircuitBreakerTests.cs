@@ -11,7 +11,6 @@ using Proxe.Contracts;
 using Proxe.Gateway.Interactions;
 using Proxe.Gateway.Publishing;
 using Proxe.Testing;
-using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Publishing;
 
@@ -92,14 +91,7 @@ public sealed class CircuitBreakerTests(RabbitMqFixture rabbit) : IClassFixture<
     public async Task Bad_requests_answer_for_themselves_publish_nothing_and_leave_valid_requests_of_every_brand_publishing_live()
     {
         var queue = $"breaker-{Guid.NewGuid():N}";
-        await using (var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.ExchangeDeclareAsync(GatewayFactory.Exchange, ExchangeType.Direct, durable: true, autoDelete: false);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
-            foreach (var key in Channels.All)
-                await channel.QueueBindAsync(queue, GatewayFactory.Exchange, key);
-        }
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
 
         await using var factory = new GatewayFactory(rabbit.AmqpUri, new Dictionary<string, string?> { ["Proxe:Publishing:MinimumThroughput"] = "2" });
         var client = factory.CreateClient();

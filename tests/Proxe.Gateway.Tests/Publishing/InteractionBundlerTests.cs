@@ -13,7 +13,7 @@ using RabbitMQ.Client;
 
 namespace Proxe.Gateway.Tests.Publishing;
 
-/// <summary>Group commit: what requests hand in while their channel waits for a confirm leaves together in one message.</summary>
+/// <summary>Group commit: what requests hand in while a message waits for its confirm leaves together in the next one, whatever their channels.</summary>
 public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
     const string RequestSource = "Proxe.Gateway.Tests.Requests";
@@ -23,7 +23,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     public async Task Requests_that_arrive_while_a_message_awaits_its_confirm_leave_together_in_the_next_one_which_links_their_traces()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient(); // starts the bus
         var spans = new List<Activity>();
@@ -33,20 +33,19 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
 
         var (first, firstSpan) = PublishInOwnSpan(bundler, "first");
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
-        // A channel sends one message at a time: these wait behind the first (handed in synchronously, so in this order).
-        var behind = new[] { "second", "third", "fourth" }.Select(id => PublishInOwnSpan(bundler, id)).ToList();
-        var otherChannel = PublishInOwnSpan(bundler, "voice-call", Channels.Voice);
-        await otherChannel.Publish.WaitAsync(TimeSpan.FromSeconds(30));
+        // One message at a time, whatever its channels: these wait behind the first (handed in synchronously, so in this order).
+        var behind = new[] { ("second", Channels.Web), ("third", Channels.WhatsApp), ("voice-call", Channels.Voice) }
+            .Select(request => PublishInOwnSpan(bundler, request.Item1, request.Item2)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
         Assert.False(first.IsCompleted || behind.Any(request => request.Publish.IsCompleted));
 
         hold.Release();
         await Task.WhenAll(behind.Select(request => request.Publish).Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
 
-        var messages = await TakeAsync(queue, 3);
-        Assert.Equal(3, messages.Count);
+        var messages = await TakeAsync(queue, 2);
+        Assert.Equal(2, messages.Count);
         Assert.Contains([Id("first")], messages);
-        Assert.Contains([Id("second"), Id("third"), Id("fourth")], messages);
-        Assert.Contains([Id("voice-call", Channels.Voice)], messages);
+        Assert.Contains([Id("second"), Id("third", Channels.WhatsApp), Id("voice-call", Channels.Voice)], messages);
 
         // Each request's trace reaches its publish: the shared one is a child of the first request and links the others.
         List<Activity> finished;
@@ -57,15 +56,44 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Equal(behind.Skip(1).Select(request => request.Span.SpanId), shared.Links.Select(link => link.Context.SpanId));
         Assert.Contains(finished, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == shared.SpanId && span.TraceId == shared.TraceId);
         Assert.Contains(finished, span => span.Kind == ActivityKind.Producer && span.ParentSpanId == firstSpan.SpanId && span.TraceId == firstSpan.TraceId);
-        foreach (var span in behind.Select(request => request.Span).Append(firstSpan).Append(otherChannel.Span))
+        foreach (var span in behind.Select(request => request.Span).Append(firstSpan))
             span.Stop();
     }
 
     [Fact]
-    public async Task When_a_message_fails_the_requests_waiting_behind_it_fail_with_it_and_the_channel_then_publishes_again()
+    public async Task With_two_messages_in_flight_a_request_publishes_beside_a_held_one_and_waits_when_both_are_held()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution(holding: 2);
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
+
+        // The second does not wait behind the first: both are on their way, held.
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await Poll.UntilAsync("the first message is held", () => Task.FromResult(hold.Executions == 1), TimeSpan.FromSeconds(30));
+        var second = bundler.PublishAsync([Interaction("second", Channels.Voice)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        // No place is free: these wait, and leave together once one is.
+        var behind = new[] { "third", "fourth" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.DoesNotContain(behind, request => request.IsCompleted);
+
+        hold.Release();
+        await Task.WhenAll(behind.Append(first).Append(second)).WaitAsync(TimeSpan.FromSeconds(30));
+        var messages = await TakeAsync(queue, 3);
+        Assert.Equal(3, messages.Count);
+        Assert.Contains([Id("first")], messages);
+        Assert.Contains([Id("second", Channels.Voice)], messages);
+        Assert.Contains([Id("third"), Id("fourth")], messages);
+    }
+
+    [Fact]
+    public async Task When_a_message_fails_the_requests_waiting_behind_it_fail_with_it_and_the_gateway_then_publishes_again()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
@@ -86,7 +114,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     public async Task A_request_waiting_behind_a_message_that_is_not_confirmed_gives_up_after_the_publish_timeout()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
@@ -109,17 +137,17 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
-    public async Task After_a_message_of_several_requests_the_channel_lingers_so_requests_that_come_just_after_share_the_next_one()
+    public async Task After_a_message_of_several_requests_the_gateway_lingers_so_requests_that_come_just_after_share_the_next_one()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
         var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
 
         await PublishTwoMessagesTheSecondOfTwoRequestsAsync(bundler, hold);
-        // The channel's last message carried two requests: it lingers, and what comes meanwhile waits for the next one.
+        // The last message carried two requests: the gateway lingers, and what comes meanwhile waits for the next one.
         var fourth = bundler.PublishAsync([Interaction("fourth", Channels.Web)], CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         Assert.False(fourth.IsCompleted);
@@ -130,10 +158,10 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
-    public async Task A_request_that_waits_out_its_timeout_while_the_channel_lingers_gives_up_and_is_not_published()
+    public async Task A_request_that_waits_out_its_timeout_while_the_gateway_lingers_gives_up_and_is_not_published()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
@@ -149,10 +177,10 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
-    public async Task A_channel_whose_message_carried_one_request_does_not_linger()
+    public async Task After_a_message_of_one_request_the_gateway_does_not_linger()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, queue);
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
         await using var gateway = new GatewayFactory(rabbit.AmqpUri);
         _ = gateway.CreateClient();
         var hold = new HoldFirstExecution();
@@ -169,7 +197,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await TakeAsync(queue, 3));
     }
 
-    /// <summary>"first" alone, held, then "second" and "third", which waited behind it, together: the channel is busy.</summary>
+    /// <summary>"first" alone, held, then "second" and "third", which waited behind it, together: the gateway is busy.</summary>
     static async Task PublishTwoMessagesTheSecondOfTwoRequestsAsync(InteractionBundler bundler, HoldFirstExecution hold)
     {
         var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
@@ -179,10 +207,10 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         await Task.WhenAll(behind.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, TimeSpan linger = default) =>
+    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, TimeSpan linger = default, int inFlight = 1) =>
         new(gateway.Services.GetRequiredService<IBus>(),
             new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
-            Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger }),
+            Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger, MessagesInFlight = inFlight }),
             new ProxeMetrics());
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
@@ -239,14 +267,16 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         return messages;
     }
 
-    /// <summary>Holds the first publish, as a broker slow to confirm would, until the test releases it.</summary>
-    sealed class HoldFirstExecution : ResilienceStrategy
+    /// <summary>Holds the first publishes (one unless told), as a broker slow to confirm would, until the test releases them.</summary>
+    sealed class HoldFirstExecution(int holding = 1) : ResilienceStrategy
     {
         readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         int _executions;
 
         public Task Entered => _entered.Task;
+
+        public int Executions => Volatile.Read(ref _executions);
 
         /// <summary>Lets the held publish go on, or fail with <paramref name="failure"/>.</summary>
         public void Release(Exception? failure = null)
@@ -260,9 +290,11 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
             Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
         {
-            if (Interlocked.Increment(ref _executions) == 1)
+            var execution = Interlocked.Increment(ref _executions);
+            if (execution <= holding)
             {
-                _entered.SetResult();
+                if (execution == holding)
+                    _entered.SetResult();
                 await _release.Task;
             }
             return await callback(context, state);

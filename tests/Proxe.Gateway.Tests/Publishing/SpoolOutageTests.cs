@@ -30,7 +30,7 @@ public sealed class SpoolOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
 
     public async Task InitializeAsync()
     {
-        await GatewayFactory.BindQueueToEveryChannelAsync(rabbit, _queue);
+        await GatewayFactory.BindQueueAsync(rabbit, _queue);
         _proxy = new TcpProxy(rabbit.Host, rabbit.Port);
     }
 
