@@ -136,10 +136,11 @@ public record SocialDetail
 }
 
 /// <summary>
-/// Interactions of one channel in one message, as gateways before <see cref="InteractionsReceived"/> published them; still
-/// consumed from the channel's queue, so messages published before an upgrade are recorded. Its MessageId is its own; each interaction keeps its deterministic id, so a
-/// copy published twice records nothing twice. A worker that cannot record one of them publishes that one alone as
-/// <see cref="ChannelInteractionReceived"/>, so the _error queue still holds single interactions.
+/// Interactions of one channel in one message, as gateways before <see cref="InteractionsReceived"/> published them;
+/// still consumed from the channel's queue, so messages published before an upgrade are recorded. Its MessageId is its
+/// own; each interaction keeps its deterministic id, so a copy published twice records nothing twice. A worker that
+/// cannot record one of them publishes that one alone as <see cref="ChannelInteractionReceived"/>, so the _error queue
+/// still holds single interactions.
 /// </summary>
 public record ChannelInteractionsReceived
 {

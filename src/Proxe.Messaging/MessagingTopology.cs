@@ -39,7 +39,7 @@ public static class MessagingTopology
     }
 
     /// <summary>
-    /// Durable, and mandatory so a message without a bound queue returns the message instead of dropping it. A single
+    /// Durable, and mandatory so a message that no queue is bound for is returned instead of dropped. A single
     /// interaction's MessageId is its interaction id: a failed batch's error routing recognises its culprits by it.
     /// </summary>
     public static void ConfigureInteractionPublish<T>(PublishContext<T> context) where T : class

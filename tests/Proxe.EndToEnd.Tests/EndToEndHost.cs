@@ -35,7 +35,7 @@ public class EndToEndHost : IAsyncLifetime
     static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     static readonly string[] BrandNames =
-        [TestBrand.Samples, TestBrand.ReceiptSamples, "proxe1", "proxe2", "proxe3", "redeliver", "race", "order", "identity", "poison", "intruder", "crash", "refused", "control", "contract", "contract2", "property", "old-body"];
+        [TestBrand.Samples, TestBrand.ReceiptSamples, "proxe1", "proxe2", "proxe3", "redeliver", "race", "order", "identity", "poison", "intruder", "crash", "refused", "control", "contract", "contract2", "property", "old-body", "mixed"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

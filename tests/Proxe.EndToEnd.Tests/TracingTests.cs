@@ -78,6 +78,33 @@ public sealed class TracingTests(TracedEndToEndHost host) : IClassFixture<Traced
         Assert.Equal(eventId, publish.GetTagItem("proxe.provider_event_id"));
     }
 
+    [Fact]
+    public async Task A_message_of_several_channels_names_its_brand_but_no_channel_or_interaction()
+    {
+        var brand = host.Brand("mixed");
+        var (webEvent, whatsAppEvent) = ($"web-mixed-{Guid.NewGuid():N}", $"wamid.mixed-{Guid.NewGuid():N}");
+        var response = await host.PostInteractionsAsync(brand, new
+        {
+            interactions = new[]
+            {
+                Web(webEvent, T0, Customer("Ann", "+1 415 555 0101"), "web-mixed", Message("Hello")),
+                WhatsApp(whatsAppEvent, T0, Customer("Ann", "+1 415 555 0101"), "14155550101", Message("Hi")),
+            },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await host.WaitForJourneyAsync(EndToEndHost.InteractionId(brand, Channels.Web, webEvent), EndToEndHost.InteractionId(brand, Channels.WhatsApp, whatsAppEvent));
+
+        var publish = await SpanAsync("the publish of the request's message", span => span.Kind == ActivityKind.Producer
+            && Equals(span.GetTagItem("proxe.brand"), brand.Name));
+        var consume = await SpanAsync("the worker's consume of it", span => span.Kind == ActivityKind.Consumer && span.TraceId == publish.TraceId
+            && span.Source.Name == "MassTransit" && Equals(span.GetTagItem("proxe.brand"), brand.Name));
+        foreach (var span in new[] { publish, consume })
+        {
+            Assert.Null(span.GetTagItem("proxe.channel"));
+            Assert.Null(span.GetTagItem("proxe.interaction_id"));
+        }
+    }
+
     async Task<Activity> SpanAsync(string what, Func<Activity, bool> match) =>
         (await EndToEndHost.WaitForAsync(what, () => Task.FromResult(host.Spans.Snapshot().FirstOrDefault(match)), span => span is not null,
             TimeSpan.FromSeconds(15)))!;

@@ -15,10 +15,10 @@ namespace Proxe.Gateway.Publishing;
 /// busy, for <see cref="PublishingOptions.Linger"/> after one) leave together in the next one. A request that finds a
 /// message's place free publishes at once; a request's interactions travel in one message, whatever their channels, and
 /// under load one message carries many requests', so the broker's and the workers' cost per message is shared
-/// (bench/README.md, "2026-12-07 (stop 38)"). Each request learns the fate
-/// of the message that carried its interactions; when one fails, those waiting behind it fail with it (the broker is
-/// failing: they spool now rather than wait for their own turn), and a request that waits longer than the publish
-/// timeout in all gives up with a <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
+/// (bench/README.md, "2026-12-07 (stop 38)"). Each request learns the fate of the message that carried its
+/// interactions; when one fails, those waiting behind it fail with it (the broker is failing: they spool now rather
+/// than wait for their own turn), and a request that waits longer than the publish timeout in all gives up with a
+/// <see cref="TimeoutRejectedException"/>, as a publish that timed out does.
 /// </summary>
 public sealed class InteractionBundler(
     IBus bus,

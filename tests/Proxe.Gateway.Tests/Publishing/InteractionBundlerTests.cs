@@ -90,6 +90,42 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     }
 
     [Fact]
+    public async Task With_two_messages_in_flight_a_failure_fails_the_held_ones_and_those_waiting_and_later_requests_publish_again()
+    {
+        var queue = $"bundles-{Guid.NewGuid():N}";
+        await GatewayFactory.BindQueueAsync(rabbit, queue);
+        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
+        _ = gateway.CreateClient();
+        var hold = new HoldFirstExecution(holding: 2);
+        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
+
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await Poll.UntilAsync("the first message is held", () => Task.FromResult(hold.Executions == 1), TimeSpan.FromSeconds(30));
+        var second = bundler.PublishAsync([Interaction("second", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var behind = bundler.PublishAsync([Interaction("behind", Channels.Web)], CancellationToken.None);
+        hold.Release(new InvalidOperationException("the broker said no"));
+
+        foreach (var request in new[] { first, second, behind })
+            Assert.Equal("the broker said no", (await Assert.ThrowsAsync<InvalidOperationException>(() => request)).Message);
+        // Both places are free again: two requests publish side by side.
+        await Task.WhenAll(bundler.PublishAsync([Interaction("after-1", Channels.Web)], CancellationToken.None),
+            bundler.PublishAsync([Interaction("after-2", Channels.Web)], CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(new[] { Id("after-1"), Id("after-2") }.Order(), (await TakeAsync(queue, 1)).SelectMany(ids => ids).Order());
+    }
+
+    [Fact]
+    public void The_spool_drain_puts_interactions_of_any_channels_together_up_to_the_maximum_a_message_in_their_order()
+    {
+        var interactions = Enumerable.Range(0, 450).Select(i => Interaction($"drained-{i}", Channels.All[i % Channels.All.Count])).ToList();
+
+        var messages = InteractionBundler.Messages(interactions).ToList();
+
+        Assert.Equal([200, 200, 50], messages.Select(message => message.Interactions.Count));
+        Assert.Equal(interactions.Select(i => i.InteractionId), messages.SelectMany(message => message.Interactions).Select(i => i.InteractionId));
+    }
+
+    [Fact]
     public async Task When_a_message_fails_the_requests_waiting_behind_it_fail_with_it_and_the_gateway_then_publishes_again()
     {
         var queue = $"bundles-{Guid.NewGuid():N}";
