@@ -70,11 +70,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var hold = new HoldFirstExecution(holding: 2);
         var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
 
-        // The second does not wait behind the first: both are on their way, held.
-        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
-        await Poll.UntilAsync("the first message is held", () => Task.FromResult(hold.Executions == 1), TimeSpan.FromSeconds(30));
-        var second = bundler.PublishAsync([Interaction("second", Channels.Voice)], CancellationToken.None);
-        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var (first, second) = await PublishTwoHeldMessagesAsync(bundler, hold);
         // No place is free: these wait, and leave together once one is.
         var behind = new[] { "third", "fourth" }.Select(id => bundler.PublishAsync([Interaction(id, Channels.Web)], CancellationToken.None)).ToList();
         await Task.Delay(TimeSpan.FromMilliseconds(200));
@@ -99,10 +95,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var hold = new HoldFirstExecution(holding: 2);
         var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
 
-        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
-        await Poll.UntilAsync("the first message is held", () => Task.FromResult(hold.Executions == 1), TimeSpan.FromSeconds(30));
-        var second = bundler.PublishAsync([Interaction("second", Channels.Web)], CancellationToken.None);
-        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var (first, second) = await PublishTwoHeldMessagesAsync(bundler, hold);
         var behind = bundler.PublishAsync([Interaction("behind", Channels.Web)], CancellationToken.None);
         hold.Release(new InvalidOperationException("the broker said no"));
 
@@ -231,6 +224,16 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await TakeAsync(queue, 3));
+    }
+
+    /// <summary>"first" (web) and "second" (voice) on their way side by side, both held: the second did not wait behind the first.</summary>
+    static async Task<(Task First, Task Second)> PublishTwoHeldMessagesAsync(InteractionBundler bundler, HoldFirstExecution hold)
+    {
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await Poll.UntilAsync("the first message is held", () => Task.FromResult(hold.Executions == 1), TimeSpan.FromSeconds(30));
+        var second = bundler.PublishAsync([Interaction("second", Channels.Voice)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        return (first, second);
     }
 
     /// <summary>"first" alone, held, then "second" and "third", which waited behind it, together: the gateway is busy.</summary>
