@@ -41,6 +41,7 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("web-interactions_error", 100), m => m.Payload.Contains(brand));
         Assert.Contains("urn:message:Proxe.Contracts:ChannelInteractionReceived", failed.Payload);
         Assert.DoesNotContain("web-g", failed.Payload);
+        Assert.False(await ReachedInteractionsErrorAsync(brand), "the shared message was dead-lettered whole");
         Assert.Contains("PostgresException", failed.Headers["MT-Fault-ExceptionType"].GetString());
         Assert.Contains("messages_sender_check", failed.Headers["MT-Fault-Message"].GetString());
         Assert.Equal(poison.InteractionId.ToString(), failed.Headers.TryGetValue("MT-Fault-MessageId", out var id) ? id.GetString() : ExtractMessageId(failed.Payload));
@@ -81,6 +82,7 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         Assert.Contains("urn:message:Proxe.Contracts:ChannelInteractionReceived", failed.Payload);
         Assert.Contains("CA-mixed-bad", failed.Payload);
         Assert.DoesNotContain("mixed-good", failed.Payload);
+        Assert.False(await ReachedInteractionsErrorAsync(brand), "the mixed message was dead-lettered whole");
     }
 
     [Fact]
@@ -93,8 +95,7 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
         await host.PublishBundleAsync(known, unknown);
 
         await host.WaitForJourneyCountAsync(brand, 1);
-        await WorkerHost.WaitUntilAsync("the message reached the interactions error queue", async () =>
-            (await host.Broker.PeekMessagesAsync("interactions_error", 100)).Any(m => m.Payload.Contains(brand)));
+        await WorkerHost.WaitUntilAsync("the message reached the interactions error queue", () => ReachedInteractionsErrorAsync(brand));
         var failed = Assert.Single(await host.Broker.PeekMessagesAsync("interactions_error", 100), m => m.Payload.Contains(brand));
         Assert.Contains("urn:message:Proxe.Contracts:InteractionsReceived", failed.Payload);
         Assert.Contains("No worker records channel 'fax'", failed.Headers["MT-Fault-Message"].GetString());
@@ -161,4 +162,9 @@ public sealed class FailureTests(WorkerHost host) : IClassFixture<WorkerHost>
 
     static string? ExtractMessageId(string payload) =>
         System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("messageId").GetString();
+
+    /// <summary>Whether a message of the brand is in the shared queue's _error queue (which exists once a message first lands there).</summary>
+    async Task<bool> ReachedInteractionsErrorAsync(string brand) =>
+        await host.Broker.GetQueueDepthAsync("interactions_error") > 0
+        && (await host.Broker.PeekMessagesAsync("interactions_error", 100)).Any(m => m.Payload.Contains(brand));
 }

@@ -22,14 +22,10 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     [Fact]
     public async Task Requests_that_arrive_while_a_message_awaits_its_confirm_leave_together_in_the_next_one_which_links_their_traces()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient(); // starts the bus
         var spans = new List<Activity>();
         using var listener = Listen(spans);
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var (first, firstSpan) = PublishInOwnSpan(bundler, "first");
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -42,7 +38,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         hold.Release();
         await Task.WhenAll(behind.Select(request => request.Publish).Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
 
-        var messages = await TakeAsync(queue, 2);
+        var messages = await test.TakeAsync(2);
         Assert.Equal(2, messages.Count);
         Assert.Contains([Id("first")], messages);
         Assert.Contains([Id("second"), Id("third", Channels.WhatsApp), Id("voice-call", Channels.Voice)], messages);
@@ -63,12 +59,8 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     [Fact]
     public async Task With_two_messages_in_flight_a_request_publishes_beside_a_held_one_and_waits_when_both_are_held()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution(holding: 2);
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30), inFlight: 2, holding: 2);
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var (first, second) = await PublishTwoHeldMessagesAsync(bundler, hold);
         // No place is free: these wait, and leave together once one is.
@@ -78,7 +70,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
 
         hold.Release();
         await Task.WhenAll(behind.Append(first).Append(second)).WaitAsync(TimeSpan.FromSeconds(30));
-        var messages = await TakeAsync(queue, 3);
+        var messages = await test.TakeAsync(3);
         Assert.Equal(3, messages.Count);
         Assert.Contains([Id("first")], messages);
         Assert.Contains([Id("second", Channels.Voice)], messages);
@@ -88,12 +80,8 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     [Fact]
     public async Task With_two_messages_in_flight_a_failure_fails_the_held_ones_and_those_waiting_and_later_requests_publish_again()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution(holding: 2);
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), inFlight: 2);
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30), inFlight: 2, holding: 2);
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var (first, second) = await PublishTwoHeldMessagesAsync(bundler, hold);
         var behind = bundler.PublishAsync([Interaction("behind", Channels.Web)], CancellationToken.None);
@@ -104,7 +92,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         // Both places are free again: two requests publish side by side.
         await Task.WhenAll(bundler.PublishAsync([Interaction("after-1", Channels.Web)], CancellationToken.None),
             bundler.PublishAsync([Interaction("after-2", Channels.Web)], CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(new[] { Id("after-1"), Id("after-2") }.Order(), (await TakeAsync(queue, 1)).SelectMany(ids => ids).Order());
+        Assert.Equal(new[] { Id("after-1"), Id("after-2") }.Order(), (await test.TakeAsync(1)).SelectMany(ids => ids).Order());
     }
 
     [Fact]
@@ -121,12 +109,8 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
     [Fact]
     public async Task When_a_message_fails_the_requests_waiting_behind_it_fail_with_it_and_the_gateway_then_publishes_again()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var first = bundler.PublishAsync([Interaction("failing", Channels.Web)], CancellationToken.None);
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -136,18 +120,14 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         Assert.Equal("the broker said no", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
         Assert.Equal("the broker said no", (await Assert.ThrowsAsync<InvalidOperationException>(() => behind)).Message);
         await bundler.PublishAsync([Interaction("after", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal([[Id("after")]], await TakeAsync(queue, 1));
+        Assert.Equal([[Id("after")]], await test.TakeAsync(1));
     }
 
     [Fact]
     public async Task A_request_waiting_behind_a_message_that_is_not_confirmed_gives_up_after_the_publish_timeout()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromMilliseconds(300));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromMilliseconds(300));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var first = bundler.PublishAsync([Interaction("stuck", Channels.Web)], CancellationToken.None);
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -161,19 +141,34 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         hold.Release();
         // Withdrawn when it gave up: after the held message, the next one carries only what came later.
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        var messages = await TakeAsync(queue, 2);
+        var messages = await test.TakeAsync(2);
         Assert.Equal([[Id("stuck")], [Id("later")]], messages);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_while_it_waits_behind_a_message_is_withdrawn_and_not_published()
+    {
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30));
+        var (hold, bundler) = (test.Hold, test.Bundler);
+
+        var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
+        await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        using var abandon = new CancellationTokenSource();
+        var abandoned = bundler.PublishAsync([Interaction("abandoned", Channels.Web)], abandon.Token);
+        await abandon.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        hold.Release();
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([[Id("first")], [Id("later")]], await test.TakeAsync(2));
     }
 
     [Fact]
     public async Task After_a_message_of_several_requests_the_gateway_lingers_so_requests_that_come_just_after_share_the_next_one()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(30), linger: TimeSpan.FromSeconds(2));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         await PublishTwoMessagesTheSecondOfTwoRequestsAsync(bundler, hold);
         // The last message carried two requests: the gateway lingers, and what comes meanwhile waits for the next one.
@@ -183,18 +178,14 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         var fifth = bundler.PublishAsync([Interaction("fifth", Channels.Web)], CancellationToken.None);
         await Task.WhenAll(fourth, fifth).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("fourth"), Id("fifth")]], await TakeAsync(queue, 3));
+        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("fourth"), Id("fifth")]], await test.TakeAsync(3));
     }
 
     [Fact]
     public async Task A_request_that_waits_out_its_timeout_while_the_gateway_lingers_gives_up_and_is_not_published()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromMilliseconds(300), linger: TimeSpan.FromSeconds(1));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromMilliseconds(300), linger: TimeSpan.FromSeconds(1));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         await PublishTwoMessagesTheSecondOfTwoRequestsAsync(bundler, hold);
 
@@ -202,18 +193,14 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         // Withdrawn when it gave up: once the linger is over, the next message carries only what came later.
         await Task.Delay(TimeSpan.FromSeconds(2));
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("later")]], await TakeAsync(queue, 3));
+        Assert.Equal([[Id("first")], [Id("second"), Id("third")], [Id("later")]], await test.TakeAsync(3));
     }
 
     [Fact]
     public async Task After_a_message_of_one_request_the_gateway_does_not_linger()
     {
-        var queue = $"bundles-{Guid.NewGuid():N}";
-        await GatewayFactory.BindQueueAsync(rabbit, queue);
-        await using var gateway = new GatewayFactory(rabbit.AmqpUri);
-        _ = gateway.CreateClient();
-        var hold = new HoldFirstExecution();
-        var bundler = Bundler(gateway, hold, TimeSpan.FromSeconds(60), linger: TimeSpan.FromSeconds(60));
+        await using var test = await BundlerTest.StartAsync(rabbit, TimeSpan.FromSeconds(60), linger: TimeSpan.FromSeconds(60));
+        var (hold, bundler) = (test.Hold, test.Bundler);
 
         var first = bundler.PublishAsync([Interaction("first", Channels.Web)], CancellationToken.None);
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(30));
@@ -223,7 +210,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await TakeAsync(queue, 3));
+        Assert.Equal([[Id("first")], [Id("second")], [Id("later")]], await test.TakeAsync(3));
     }
 
     /// <summary>"first" (web) and "second" (voice) on their way side by side, both held: the second did not wait behind the first.</summary>
@@ -245,12 +232,6 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         hold.Release();
         await Task.WhenAll(behind.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
     }
-
-    static InteractionBundler Bundler(GatewayFactory gateway, HoldFirstExecution hold, TimeSpan timeout, TimeSpan linger = default, int inFlight = 1) =>
-        new(gateway.Services.GetRequiredService<IBus>(),
-            new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
-            Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger, MessagesInFlight = inFlight }),
-            new ProxeMetrics());
 
     /// <summary>Hands one interaction in from a span of its own, as a request's handler does; the span stays open, like a request waiting.</summary>
     static (Task Publish, Activity Span) PublishInOwnSpan(InteractionBundler bundler, string eventId, string channel = Channels.Web)
@@ -294,16 +275,40 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         return listener;
     }
 
-    /// <summary>The interaction ids of each message in the queue.</summary>
-    async Task<List<List<Guid>>> TakeAsync(string queue, uint count)
+    /// <summary>A queue bound to the interactions exchange, a started gateway, and a bundler whose first publishes are held.</summary>
+    sealed class BundlerTest(RabbitMqFixture rabbit, string queue, GatewayFactory gateway, HoldFirstExecution hold, InteractionBundler bundler) : IAsyncDisposable
     {
-        await rabbit.WaitForQueueDepthAsync(queue, count, TimeSpan.FromSeconds(30));
-        await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var messages = new List<List<Guid>>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
-            messages.Add(GatewayFactory.InteractionsOf(result.Body).Select(node => node["interactionId"]!.GetValue<Guid>()).ToList());
-        return messages;
+        public HoldFirstExecution Hold => hold;
+
+        public InteractionBundler Bundler => bundler;
+
+        public static async Task<BundlerTest> StartAsync(RabbitMqFixture rabbit, TimeSpan timeout, TimeSpan linger = default, int inFlight = 1, int holding = 1)
+        {
+            var queue = $"bundles-{Guid.NewGuid():N}";
+            await GatewayFactory.BindQueueAsync(rabbit, queue);
+            var gateway = new GatewayFactory(rabbit.AmqpUri);
+            _ = gateway.CreateClient(); // starts the bus
+            var hold = new HoldFirstExecution(holding);
+            var bundler = new InteractionBundler(gateway.Services.GetRequiredService<IBus>(),
+                new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
+                Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger, MessagesInFlight = inFlight }),
+                new ProxeMetrics());
+            return new BundlerTest(rabbit, queue, gateway, hold, bundler);
+        }
+
+        /// <summary>The interaction ids of each message in the queue, once it holds at least <paramref name="count"/>.</summary>
+        public async Task<List<List<Guid>>> TakeAsync(uint count)
+        {
+            await rabbit.WaitForQueueDepthAsync(queue, count, TimeSpan.FromSeconds(30));
+            await using var connection = await rabbit.CreateConnectionFactory().CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            var messages = new List<List<Guid>>();
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+                messages.Add(GatewayFactory.InteractionsOf(result.Body).Select(node => node["interactionId"]!.GetValue<Guid>()).ToList());
+            return messages;
+        }
+
+        public ValueTask DisposeAsync() => gateway.DisposeAsync();
     }
 
     /// <summary>Holds the first publishes (one unless told), as a broker slow to confirm would, until the test releases them.</summary>
