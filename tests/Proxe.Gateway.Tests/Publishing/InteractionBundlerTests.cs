@@ -160,6 +160,7 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         hold.Release();
         await first.WaitAsync(TimeSpan.FromSeconds(30));
+        // Withdrawn when cancelled: after the held message, the next one carries only what came later.
         await bundler.PublishAsync([Interaction("later", Channels.Web)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal([[Id("first")], [Id("later")]], await test.TakeAsync(2));
     }
@@ -287,13 +288,21 @@ public sealed class InteractionBundlerTests(RabbitMqFixture rabbit) : IClassFixt
             var queue = $"bundles-{Guid.NewGuid():N}";
             await GatewayFactory.BindQueueAsync(rabbit, queue);
             var gateway = new GatewayFactory(rabbit.AmqpUri);
-            _ = gateway.CreateClient(); // starts the bus
-            var hold = new HoldFirstExecution(holding);
-            var bundler = new InteractionBundler(gateway.Services.GetRequiredService<IBus>(),
-                new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
-                Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger, MessagesInFlight = inFlight }),
-                new ProxeMetrics());
-            return new BundlerTest(rabbit, queue, gateway, hold, bundler);
+            try
+            {
+                _ = gateway.CreateClient(); // starts the bus
+                var hold = new HoldFirstExecution(holding);
+                var bundler = new InteractionBundler(gateway.Services.GetRequiredService<IBus>(),
+                    new ResiliencePipelineBuilder().AddStrategy(_ => hold, new HoldFirstExecution.Options()).Build(),
+                    Options.Create(new PublishingOptions { Timeout = timeout, Linger = linger, MessagesInFlight = inFlight }),
+                    new ProxeMetrics());
+                return new BundlerTest(rabbit, queue, gateway, hold, bundler);
+            }
+            catch
+            {
+                await gateway.DisposeAsync();
+                throw;
+            }
         }
 
         /// <summary>The interaction ids of each message in the queue, once it holds at least <paramref name="count"/>.</summary>
