@@ -46,11 +46,21 @@ public sealed record PassResult(
 {
     /// <summary>The pgbench ceiling measured just before this (flat-out) pass.</summary>
     public PgbenchCeiling.Result? Ceiling { get; init; }
+
+    /// <summary>The pgbench ceiling measured just after this (flat-out) pass.</summary>
+    public PgbenchCeiling.Result? CeilingAfter { get; init; }
+
+    /// <summary>The machine's speed around the pass: the mean of the single-interaction ceilings just before and just after it (either alone when the other failed).</summary>
+    public double? CeilingAround => (Ceiling?.Single, CeilingAfter?.Single) switch
+    {
+        ({ } before, { } after) => (before + after) / 2,
+        (var before, var after) => before ?? after,
+    };
 }
 
 /// <summary>
-/// The benchmark as one invocation: the database ceiling (pgbench, at the start and again just before each flat-out
-/// pass, whose ratio is taken to the one just before it), a warm-up, then the measured passes against the
+/// The benchmark as one invocation: the database ceiling (pgbench, at the start and again just before and just after each
+/// flat-out pass, whose ratio is taken to the mean of the two around it), a warm-up, then the measured passes against the
 /// running stack, each a fresh run of the generated workload posted to /v1/interactions or to the providers' webhooks,
 /// flat out or at a fixed rate; it times every answer, watches PostgreSQL until every accepted interaction is a message
 /// row counted by the LeadJourney saga, and prints the figures the targets are set in, with their ratio to the ceiling.
@@ -101,12 +111,15 @@ public static class LoadTest
             {
                 var passSettings = settings with { Format = format };
                 var name = format.ToString().ToLowerInvariant();
-                // The machine is shared: its speed drifts within a run, so a flat-out pass has a ceiling of its own, measured just before it.
-                var justBefore = settings.Rate.Fixed is null ? await CeilingAsync(settings, $"just before the {name} flat-out pass", cancellationToken) : null;
+                // The machine is shared: its speed drifts within a run, so a flat-out pass has a ceiling of its own, measured
+                // just before and just after it: a slowdown that begins after the one before is seen by the one after.
+                var flatOut = settings.Rate.Fixed is null;
+                var justBefore = flatOut ? await CeilingAsync(settings, $"just before the {name} flat-out pass", cancellationToken) : null;
                 var first = await RunPassAsync($"{name}, {(settings.Rate.Fixed is { } rate ? $"{rate:0}/s" : "flat out")}", settings.Rate.Fixed, http, database, passSettings, quiet: false, cancellationToken);
                 if (first is null)
                     return 2;
-                results.Add(first with { Ceiling = justBefore });
+                var justAfter = flatOut ? await CeilingAsync(settings, $"just after the {name} flat-out pass", cancellationToken) : null;
+                results.Add(first with { Ceiling = justBefore, CeilingAfter = justAfter });
 
                 if (settings.Rate.ThenHalf)
                 {
@@ -546,8 +559,11 @@ public static class LoadTest
                           $"webhooks 1 event each, concurrency {settings.Concurrency})");
         if (ceiling is not null)
             Console.WriteLine($"ceiling    at the start: {ceiling}");
-        foreach (var flat in results.Where(r => r.Ceiling is not null))
-            Console.WriteLine($"ceiling    just before {flat.Label}: {flat.Ceiling}");
+        foreach (var flat in results.Where(r => r.Ceiling is not null || r.CeilingAfter is not null))
+        {
+            Console.WriteLine($"ceiling    just before {flat.Label}: {flat.Ceiling?.ToString() ?? "not measured"}");
+            Console.WriteLine($"ceiling    just after {flat.Label}: {flat.CeilingAfter?.ToString() ?? "not measured"}");
+        }
         foreach (var result in results)
         {
             Console.WriteLine($"{result.Label,-28} gateway {result.GatewayRate,6:N0}/s  ack {Percentiles(result.AckMs, p50And99Only: true)}  " +
@@ -565,15 +581,16 @@ public static class LoadTest
 
         foreach (var flat in results.Where(r => r.TargetRate is null))
         {
-            if (flat.Ceiling is not { } against || flat.EndToEndRate is not { } rate)
+            if (flat.CeilingAround is not { } around || flat.EndToEndRate is not { } rate)
             {
-                Console.WriteLine($"RATIO      {flat.Label}: not measured (no end-to-end rate or no ceiling just before it)   (target >= 1.0x: {Verdict(false, $"{flat.Label} ratio")})");
+                Console.WriteLine($"RATIO      {flat.Label}: not measured (no end-to-end rate or no ceiling around it)   (target >= 1.0x: {Verdict(false, $"{flat.Label} ratio")})");
                 continue;
             }
-            var ratio = rate / against.Single;
-            Console.WriteLine($"RATIO      {flat.Label}: end-to-end {rate:N0}/s / pgbench single-interaction just before it {against.Single:N0}/s = {Floored(ratio)}x   " +
+            var ratio = rate / around;
+            string Against(string when, PgbenchCeiling.Result? other) => other is null ? "" : $"; against the {when} {other.Single:N0}/s: {Floored(rate / other.Single)}x";
+            Console.WriteLine($"RATIO      {flat.Label}: end-to-end {rate:N0}/s / pgbench single-interaction around it {around:N0}/s = {Floored(ratio)}x   " +
                               $"(target >= 1.0x: {Verdict(ratio >= 1.0, $"{flat.Label} ratio")}, first >= 0.5x)" +
-                              (ceiling is not null ? $"; against the start's {ceiling.Single:N0}/s: {Floored(rate / ceiling.Single)}x" : ""));
+                              Against("one just before", flat.Ceiling) + Against("one just after", flat.CeilingAfter) + Against("start's", ceiling));
         }
         foreach (var paced in results.Where(r => r.TargetRate is not null))
         {
