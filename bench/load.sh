@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark in one command, against the stack ./run.sh is running (same PROXE_*_PORT variables, same checkout):
-# the pgbench ceiling, a warm-up, then /v1/interactions and the providers' signed webhooks, each flat out (the ceiling
-# measured again just before and just after it) and then at half its end-to-end rate, with the ratio to the ceiling
-# around it and the targets, all in one invocation (bench/README.md).
+# the pgbench ceiling, a warm-up, then /v1/interactions and the providers' signed webhooks, each flat out and then at half its
+# end-to-end rate (the ceiling measured again before and after each format's passes), with each flat-out pass's ratio
+# to the ceiling around it and the targets, all in one invocation (bench/README.md).
 #   BENCH_INTERACTIONS (50000)  BENCH_BATCH (10)  BENCH_CONCURRENCY (32)  BENCH_LEADS (1000)
 #   BENCH_FORMAT (interactions,providers)  BENCH_RATE (half)  BENCH_WARMUP (100000 per format)  BENCH_CEILING (pgbench)
 # Further arguments (options not set here) go to Proxe.Bench.Load (dotnet bench/Proxe.Bench.Load/bin/Release/net10.0/Proxe.Bench.Load.dll --help).

@@ -47,10 +47,10 @@ public sealed record PassResult(
     /// <summary>The pgbench ceiling measured just before this (flat-out) pass.</summary>
     public PgbenchCeiling.Result? Ceiling { get; init; }
 
-    /// <summary>The pgbench ceiling measured just after this (flat-out) pass.</summary>
+    /// <summary>The pgbench ceiling measured after this (flat-out) pass and the half-rate pass that follows it.</summary>
     public PgbenchCeiling.Result? CeilingAfter { get; init; }
 
-    /// <summary>The machine's speed around the pass: the mean of the single-interaction ceilings just before and just after it (either alone when the other failed).</summary>
+    /// <summary>The machine's speed around the pass: the mean of the single-interaction ceilings before and after it (either alone when the other failed).</summary>
     public double? CeilingAround => (Ceiling?.Single, CeilingAfter?.Single) switch
     {
         ({ } before, { } after) => (before + after) / 2,
@@ -59,8 +59,8 @@ public sealed record PassResult(
 }
 
 /// <summary>
-/// The benchmark as one invocation: the database ceiling (pgbench, at the start and again just before and just after each
-/// flat-out pass, whose ratio is taken to the mean of the two around it), a warm-up, then the measured passes against the
+/// The benchmark as one invocation: the database ceiling (pgbench, at the start and again before and after each format's
+/// passes, so a flat-out pass's ratio is taken to the mean of the two around it), a warm-up, then the measured passes against the
 /// running stack, each a fresh run of the generated workload posted to /v1/interactions or to the providers' webhooks,
 /// flat out or at a fixed rate; it times every answer, watches PostgreSQL until every accepted interaction is a message
 /// row counted by the LeadJourney saga, and prints the figures the targets are set in, with their ratio to the ceiling.
@@ -107,19 +107,22 @@ public static class LoadTest
                 await AnalyzeAsync(database, cancellationToken);
 
             var results = new List<PassResult>();
+            PgbenchCeiling.Result? afterPrevious = null;
             foreach (var format in settings.Formats)
             {
                 var passSettings = settings with { Format = format };
                 var name = format.ToString().ToLowerInvariant();
-                // The machine is shared: its speed drifts within a run, so a flat-out pass has a ceiling of its own, measured
-                // just before and just after it: a slowdown that begins after the one before is seen by the one after.
+                // The machine is shared: its speed drifts within a run, so a flat-out pass has ceilings of its own, measured
+                // before it and after its format's passes (the next format's before): a slowdown that begins after the one
+                // before is seen by the one after. Not between a flat-out pass and its half-rate pass, on which pgbench's
+                // own writes would then land.
                 var flatOut = settings.Rate.Fixed is null;
-                var justBefore = flatOut ? await CeilingAsync(settings, $"just before the {name} flat-out pass", cancellationToken) : null;
+                var before = flatOut ? afterPrevious ?? await CeilingAsync(settings, $"before the {name} passes", cancellationToken) : null;
                 var first = await RunPassAsync($"{name}, {(settings.Rate.Fixed is { } rate ? $"{rate:0}/s" : "flat out")}", settings.Rate.Fixed, http, database, passSettings, quiet: false, cancellationToken);
                 if (first is null)
                     return 2;
-                var justAfter = flatOut ? await CeilingAsync(settings, $"just after the {name} flat-out pass", cancellationToken) : null;
-                results.Add(first with { Ceiling = justBefore, CeilingAfter = justAfter });
+                results.Add(first with { Ceiling = before });
+                var flatOutResult = results.Count - 1;
 
                 if (settings.Rate.ThenHalf)
                 {
@@ -129,6 +132,9 @@ public static class LoadTest
                         return 2;
                     results.Add(half);
                 }
+
+                afterPrevious = flatOut ? await CeilingAsync(settings, $"after the {name} passes", cancellationToken) : null;
+                results[flatOutResult] = results[flatOutResult] with { CeilingAfter = afterPrevious };
             }
 
             PrintSummary(settings, ceiling, results);
@@ -561,8 +567,8 @@ public static class LoadTest
             Console.WriteLine($"ceiling    at the start: {ceiling}");
         foreach (var flat in results.Where(r => r.Ceiling is not null || r.CeilingAfter is not null))
         {
-            Console.WriteLine($"ceiling    just before {flat.Label}: {flat.Ceiling?.ToString() ?? "not measured"}");
-            Console.WriteLine($"ceiling    just after {flat.Label}: {flat.CeilingAfter?.ToString() ?? "not measured"}");
+            Console.WriteLine($"ceiling    before {flat.Label}: {flat.Ceiling?.ToString() ?? "not measured"}");
+            Console.WriteLine($"ceiling    after {flat.Label} and its half-rate pass: {flat.CeilingAfter?.ToString() ?? "not measured"}");
         }
         foreach (var result in results)
         {
@@ -590,7 +596,7 @@ public static class LoadTest
             string Against(string when, PgbenchCeiling.Result? other) => other is null ? "" : $"; against the {when} {other.Single:N0}/s: {Floored(rate / other.Single)}x";
             Console.WriteLine($"RATIO      {flat.Label}: end-to-end {rate:N0}/s / pgbench single-interaction around it {around:N0}/s = {Floored(ratio)}x   " +
                               $"(target >= 1.0x: {Verdict(ratio >= 1.0, $"{flat.Label} ratio")}, first >= 0.5x)" +
-                              Against("one just before", flat.Ceiling) + Against("one just after", flat.CeilingAfter) + Against("start's", ceiling));
+                              Against("one before", flat.Ceiling) + Against("one after", flat.CeilingAfter) + Against("start's", ceiling));
         }
         foreach (var paced in results.Where(r => r.TargetRate is not null))
         {
