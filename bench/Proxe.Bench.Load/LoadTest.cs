@@ -44,7 +44,7 @@ public sealed record PostBody(byte[] Bytes, MediaTypeHeaderValue ContentType);
 public sealed record PassResult(
     string Label, double? TargetRate, double GatewayRate, double[] AckMs, double? EndToEndRate, double[] EndToEndMs, bool Complete, CpuReport Cpu)
 {
-    /// <summary>The pgbench ceiling measured just before this (flat-out) pass.</summary>
+    /// <summary>The pgbench ceiling measured before this (flat-out) pass: after the previous format's passes, if any.</summary>
     public PgbenchCeiling.Result? Ceiling { get; init; }
 
     /// <summary>The pgbench ceiling measured after this (flat-out) pass and the half-rate pass that follows it.</summary>
@@ -568,7 +568,7 @@ public static class LoadTest
         foreach (var flat in results.Where(r => r.Ceiling is not null || r.CeilingAfter is not null))
         {
             Console.WriteLine($"ceiling    before {flat.Label}: {flat.Ceiling?.ToString() ?? "not measured"}");
-            Console.WriteLine($"ceiling    after {flat.Label} and its half-rate pass: {flat.CeilingAfter?.ToString() ?? "not measured"}");
+            Console.WriteLine($"ceiling    after {flat.Label}{(settings.Rate.ThenHalf ? " and its half-rate pass" : "")}: {flat.CeilingAfter?.ToString() ?? "not measured"}");
         }
         foreach (var result in results)
         {
