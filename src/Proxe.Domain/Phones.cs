@@ -26,7 +26,10 @@ public static class Phones
     /// number of <paramref name="defaultRegion"/>, else as international (wa_id and many CRMs leave out the plus).
     /// Letters are refused rather than read as a keypad ("DROP" would become 3767).
     /// </summary>
-    public static string? Normalize(string? raw, string defaultRegion)
+    public static string? Normalize(string? raw, string defaultRegion) =>
+        Read(raw, defaultRegion) is { } number ? Format(number) : null;
+
+    private static PhoneNumber? Read(string? raw, string defaultRegion)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw.Length > MaxRawLength || !raw.All(IsPhoneCharacter))
             return null;
@@ -37,10 +40,10 @@ public static class Phones
             return null;
 
         if (TryParse(trimmed, defaultRegion) is { } national && Util.IsValidNumber(national))
-            return Format(national);
+            return national;
 
         if (!trimmed.StartsWith('+') && TryParse("+" + digits, "ZZ") is { } international && Util.IsValidNumber(international))
-            return Format(international);
+            return international;
 
         return null;
     }
@@ -54,9 +57,13 @@ public static class Phones
         IsNormalized(international) ? international : null;
 
     /// <summary>Digits only, with a country code libphonenumber knows and a possible length for it: the stored form.</summary>
-    public static bool IsNormalized(string? normalized) =>
+    public static bool IsNormalized(string? normalized) => ReadNormalized(normalized) is not null;
+
+    private static PhoneNumber? ReadNormalized(string? normalized) =>
         normalized is { Length: > 0 and <= 15 } && normalized.All(char.IsAsciiDigit)
-        && TryParse("+" + normalized, "ZZ") is { } number && Util.IsPossibleNumber(number) && Format(number) == normalized;
+        && TryParse("+" + normalized, "ZZ") is { } number && Util.IsPossibleNumber(number) && Format(number) == normalized
+            ? number
+            : null;
 
     /// <summary>
     /// Numbers people type when they do not want to give theirs: a national number that is one digit repeated (0000000000,
@@ -64,9 +71,9 @@ public static class Phones
     /// A descending run is not: 9876543210 is the seed's own example customer (<c>WHERE phone='919876543210'</c>);
     /// a brand that receives it as a placeholder lists it among its house numbers.
     /// </summary>
-    public static bool IsPlaceholder(string normalized)
+    private static bool IsPlaceholder(PhoneNumber number)
     {
-        var national = TryParse("+" + normalized, "ZZ") is { } number ? Util.GetNationalSignificantNumber(number) : normalized;
+        var national = Util.GetNationalSignificantNumber(number);
         if (national.Length < 6)
             return true;
         if (national.Skip(1).Distinct().Count() == 1)
@@ -79,9 +86,15 @@ public static class Phones
     /// <paramref name="houseNumbers"/> (its own lines, already normalized), which never identify a customer.
     /// </summary>
     public static PhoneIdentity Identify(string? raw, string defaultRegion, IReadOnlySet<string> houseNumbers) =>
-        Normalize(raw, defaultRegion) is not { } normalized ? new(null, PhoneRefusal.NotAPhoneNumber)
-        : houseNumbers.Contains(normalized) ? new(null, PhoneRefusal.HouseNumber)
-        : IsPlaceholder(normalized) ? new(null, PhoneRefusal.Placeholder)
+        Read(raw, defaultRegion) is { } number ? Identity(number, Format(number), houseNumbers) : new(null, PhoneRefusal.NotAPhoneNumber);
+
+    /// <summary>The same for a phone a mapper already normalized (<see cref="NormalizeVerified"/>), which must still be <see cref="IsNormalized"/>.</summary>
+    public static PhoneIdentity IdentifyNormalized(string normalized, IReadOnlySet<string> houseNumbers) =>
+        ReadNormalized(normalized) is { } number ? Identity(number, normalized, houseNumbers) : new(null, PhoneRefusal.NotAPhoneNumber);
+
+    private static PhoneIdentity Identity(PhoneNumber number, string normalized, IReadOnlySet<string> houseNumbers) =>
+        houseNumbers.Contains(normalized) ? new(null, PhoneRefusal.HouseNumber)
+        : IsPlaceholder(number) ? new(null, PhoneRefusal.Placeholder)
         : new(normalized, null);
 
     private static bool IsPhoneCharacter(char c) => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.' or '/' or '\u00A0';

@@ -1,3 +1,5 @@
+using Proxe.Domain;
+
 namespace Proxe.Gateway.Brands;
 
 /// <summary>
@@ -24,6 +26,10 @@ public sealed class BrandSettings
     /// identifies a customer, so calls and forms from the office do not all merge into one lead.
     /// </summary>
     public List<string> HouseNumbers { get; init; } = [];
+
+    /// <summary><see cref="HouseNumbers"/> normalized, read once rather than for every phone.</summary>
+    public IReadOnlySet<string> NormalizedHouseNumbers =>
+        field ??= HouseNumbers.Select(n => Phones.Normalize(n, DefaultRegion)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     public WhatsAppSettings WhatsApp { get; init; } = new();
     public TwilioSettings Twilio { get; init; } = new();

@@ -292,13 +292,9 @@ public static class InteractionContract
             if (mode == ContractMode.Repair && normalizedByMapper is null && value is not null && !value.Any(char.IsAsciiDigit))
                 return (Text(field, value, Label), null);
 
-            var houseNumbers = brand.HouseNumbers.Select(n => Phones.Normalize(n, brand.DefaultRegion)).OfType<string>().ToHashSet(StringComparer.Ordinal);
             // A mapper whose provider verified the number (WhatsApp's wa_id) normalizes it; every other phone is read here.
-            var identity = normalizedByMapper is null ? Phones.Identify(value, brand.DefaultRegion, houseNumbers)
-                : !Phones.IsNormalized(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.NotAPhoneNumber)
-                : houseNumbers.Contains(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.HouseNumber)
-                : Phones.IsPlaceholder(normalizedByMapper) ? new PhoneIdentity(null, PhoneRefusal.Placeholder)
-                : new PhoneIdentity(normalizedByMapper, null);
+            var identity = normalizedByMapper is null ? Phones.Identify(value, brand.DefaultRegion, brand.NormalizedHouseNumbers)
+                : Phones.IdentifyNormalized(normalizedByMapper, brand.NormalizedHouseNumbers);
 
             if (identity.Normalized is { } normalized)
                 return (Text(field, value, Label) ?? normalized, normalized);

@@ -67,6 +67,19 @@ public class PhonesTests
     }
 
     [Theory]
+    [InlineData("919876543210", "919876543210", null)]
+    [InlineData("919999999999", null, PhoneRefusal.Placeholder)]
+    [InlineData("911234567890", null, PhoneRefusal.Placeholder)]
+    [InlineData("919845012345", null, PhoneRefusal.HouseNumber)]
+    [InlineData("+919876543210", null, PhoneRefusal.NotAPhoneNumber)]
+    [InlineData("0000", null, PhoneRefusal.NotAPhoneNumber)]
+    public void A_number_a_mapper_normalized_is_checked_as_a_typed_one_is(string normalized, string? expected, PhoneRefusal? refusal)
+    {
+        var house = new HashSet<string> { "919845012345" };
+        Assert.Equal(new PhoneIdentity(expected, refusal), Phones.IdentifyNormalized(normalized, house));
+    }
+
+    [Theory]
     [InlineData("919876543210", true)]
     [InlineData("14158675309", true)]
     [InlineData("972987654321", true)]
