@@ -28,7 +28,7 @@ public sealed class BrandSettings
     public List<string> HouseNumbers { get; init; } = [];
 
     /// <summary><see cref="HouseNumbers"/> normalized, read once rather than for every phone.</summary>
-    public IReadOnlySet<string> NormalizedHouseNumbers =>
+    internal IReadOnlySet<string> NormalizedHouseNumbers =>
         field ??= HouseNumbers.Select(n => Phones.Normalize(n, DefaultRegion)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     public WhatsAppSettings WhatsApp { get; init; } = new();
