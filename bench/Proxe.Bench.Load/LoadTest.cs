@@ -121,20 +121,19 @@ public static class LoadTest
                 var first = await RunPassAsync($"{name}, {(settings.Rate.Fixed is { } rate ? $"{rate:0}/s" : "flat out")}", settings.Rate.Fixed, http, database, passSettings, quiet: false, cancellationToken);
                 if (first is null)
                     return 2;
-                results.Add(first with { Ceiling = before });
-                var flatOutResult = results.Count - 1;
-
+                PassResult? half = null;
                 if (settings.Rate.ThenHalf)
                 {
                     var max = first.EndToEndRate ?? first.GatewayRate;
-                    var half = await RunPassAsync($"{name}, half {max / 2:0}/s", max / 2, http, database, passSettings, quiet: false, cancellationToken);
+                    half = await RunPassAsync($"{name}, half {max / 2:0}/s", max / 2, http, database, passSettings, quiet: false, cancellationToken);
                     if (half is null)
                         return 2;
-                    results.Add(half);
                 }
 
                 afterPrevious = flatOut ? await CeilingAsync(settings, $"after the {name} passes", cancellationToken) : null;
-                results[flatOutResult] = results[flatOutResult] with { CeilingAfter = afterPrevious };
+                results.Add(first with { Ceiling = before, CeilingAfter = afterPrevious });
+                if (half is not null)
+                    results.Add(half);
             }
 
             PrintSummary(settings, ceiling, results);

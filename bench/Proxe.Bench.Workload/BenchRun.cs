@@ -22,9 +22,9 @@ public sealed record BenchRun(string Id, int PhoneTag)
     {
         int tag;
         lock (TakenPhoneTags)
-            while (!TakenPhoneTags.Add(tag = RandomNumberGenerator.GetInt32(1000, 10_000)))
-            {
-            }
+            do
+                tag = RandomNumberGenerator.GetInt32(1000, 10_000);
+            while (!TakenPhoneTags.Add(tag));
         return new(RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8), tag);
     }
 
